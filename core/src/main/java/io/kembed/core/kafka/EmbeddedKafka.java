@@ -1,0 +1,81 @@
+package io.kembed.core.kafka;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real Kafka broker in KRaft mode (combined broker and controller) running inside this JVM, for the embedded
+ * default ({@code kembed demo}) and the integration tests. Built on Kafka's own {@code KafkaClusterTestKit}; it
+ * needs {@code org.apache.kafka:kafka-test-common-runtime} on the class path. Starts in about 2 s.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    /** One broker, replication factor 1, logs in a temporary directory deleted on close. */
+    public static EmbeddedKafka start() {
+        return start(1, null, Map.of());
+    }
+
+    /**
+     * Starts {@code brokers} combined broker/controller nodes.
+     *
+     * @param baseDir where the logs go (kept on close), or null for a temporary directory deleted on close
+     * @param brokerConfig extra broker properties, for example {@code min.insync.replicas}
+     * @throws IllegalStateException if the cluster does not start
+     */
+    public static EmbeddedKafka start(int brokers, Path baseDir, Map<String, String> brokerConfig) {
+        try {
+            TestKitNodes.Builder nodes = new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(brokers)
+                    .setNumControllerNodes(brokers);
+            if (baseDir != null) {
+                nodes.setBaseDirectory(baseDir);
+            }
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build())
+                    .setDeleteOnClose(baseDir == null)
+                    .setConfigProp("offsets.topic.replication.factor", Integer.toString(Math.min(brokers, 3)))
+                    .setConfigProp("transaction.state.log.replication.factor", Integer.toString(Math.min(brokers, 3)))
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("log.cleaner.backoff.ms", "1000");
+            brokerConfig.forEach(builder::setConfigProp);
+            KafkaClusterTestKit cluster = builder.build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new EmbeddedKafka(cluster);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting Kafka", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start embedded Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code host:port,...} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /** The underlying test kit, for fault injection (stopping a broker). */
+    public KafkaClusterTestKit cluster() {
+        return cluster;
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop embedded Kafka cleanly", e);
+        }
+    }
+}
