@@ -155,7 +155,12 @@ public final class ChangeEventCodec {
             throw new InvalidEventException(Reason.INVALID_VALUE,
                     c.tags().size() + " tags, more than the limit of " + limits.maxTags());
         }
-        int bytes = event.embeddableText().getBytes(StandardCharsets.UTF_8).length;
+        String text = event.embeddableText();
+        if (event.op() == Op.UPSERT && text.isBlank()) {
+            throw new InvalidEventException(Reason.MISSING_FIELD, "an upsert needs some text to embed: "
+                    + (event.type() == EntityType.CONTACT ? "name, title, company, notes or tags" : "title or body"));
+        }
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > limits.maxTextBytes()) {
             throw new InvalidEventException(Reason.TEXT_TOO_LARGE, "embeddable text is " + bytes
                     + " bytes, more than the limit of " + limits.maxTextBytes() + " bytes");

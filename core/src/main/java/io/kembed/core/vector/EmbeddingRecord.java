@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param occurredAt when the source change happened upstream (may be null)
  * @param embeddedAt when the worker produced this record
  * @param title display label of the entity (empty for deletes)
+ * @param previousChunkCount chunks the entity had before this record; when it is more than {@code chunks.size()}
+ *     the sink deletes the chunks left over (0 when unknown or not more)
  */
 public record EmbeddingRecord(
         String schema,
@@ -32,7 +34,8 @@ public record EmbeddingRecord(
         Instant occurredAt,
         Instant embeddedAt,
         String title,
-        List<ChunkVector> chunks) {
+        List<ChunkVector> chunks,
+        int previousChunkCount) {
 
     public static final String SCHEMA = "vectors.v1";
 
@@ -52,14 +55,20 @@ public record EmbeddingRecord(
     }
 
     public static EmbeddingRecord upsert(EntityKey key, long version, String modelId, int dims, Instant occurredAt,
-            String title, List<ChunkVector> chunks) {
+            String title, List<ChunkVector> chunks, int previousChunkCount) {
         return new EmbeddingRecord(SCHEMA, Op.UPSERT, key.tenantId(), key.type(), key.id(), version, modelId, dims,
-                occurredAt, Instant.now(), title, chunks);
+                occurredAt, Instant.now(), title, chunks, previousChunkCount);
     }
 
     public static EmbeddingRecord delete(EntityKey key, long version, String modelId, int dims, Instant occurredAt) {
         return new EmbeddingRecord(SCHEMA, Op.DELETE, key.tenantId(), key.type(), key.id(), version, modelId, dims,
-                occurredAt, Instant.now(), "", List.of());
+                occurredAt, Instant.now(), "", List.of(), 0);
+    }
+
+    /** For an upsert: the first chunk index the sink must delete, or -1 if no chunk is left over. */
+    @JsonIgnore
+    public int staleChunksFrom() {
+        return op == Op.UPSERT && previousChunkCount > chunks.size() ? chunks.size() : -1;
     }
 
     @JsonIgnore
