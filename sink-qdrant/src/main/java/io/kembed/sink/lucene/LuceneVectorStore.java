@@ -1,0 +1,299 @@
+package io.kembed.sink.lucene;
+
+import io.kembed.core.event.EntityKey;
+import io.kembed.core.store.SearchHit;
+import io.kembed.core.store.VectorPoint;
+import io.kembed.core.store.VectorStore;
+import io.kembed.core.store.VectorStoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.IOUtils;
+
+/**
+ * An embedded, on-disk {@link VectorStore}: one Apache Lucene 9 index per collection, with an HNSW graph over the
+ * vectors. The default store of kembed's embedded mode; no server needed.
+ *
+ * <p><b>Layout.</b> {@code dir/<collection>/} holds the Lucene index and {@code kembed-collection.properties}, which
+ * records the vector dimensions; opening a collection with other dimensions fails.
+ *
+ * <p><b>Vectors and scores.</b> Vectors are L2-normalised on write and at query time (as Qdrant does for its
+ * {@code Cosine} distance; an all-zero vector stays zero) and indexed with {@code DOT_PRODUCT}, which then equals the
+ * cosine. Lucene's score {@code (1 + cos) / 2} is converted back, so {@link SearchHit#score()} is the cosine in
+ * [-1, 1].
+ *
+ * <p><b>HNSW.</b> Lucene's default codec parameters, from {@link Lucene99HnswVectorsFormat}: {@value #HNSW_M}
+ * neighbours per node ({@code DEFAULT_MAX_CONN}, "M") and a beam of {@value #HNSW_BEAM_WIDTH} candidates while
+ * building the graph ({@code DEFAULT_BEAM_WIDTH}). The tenant filter runs inside the kNN query: Lucene explores the
+ * graph only through that tenant's documents and switches to an exact scan when the tenant has few of them, so a
+ * search returns up to {@code k} of the tenant's points even when other tenants hold most of the index.
+ *
+ * <p><b>Visibility.</b> Near-real-time: a {@link SearcherManager} is refreshed by {@link #flush()}, which also
+ * commits. Searches and counts see every write that preceded the last {@code flush()}; they may or may not see later
+ * ones. {@link #close()} commits too.
+ *
+ * <p><b>Threads.</b> Every method may be called from any thread; {@link #close()} waits for calls in flight, and
+ * calls after it throw {@link IllegalStateException}.
+ */
+public final class LuceneVectorStore implements VectorStore {
+
+    /** HNSW neighbours per node: {@code Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN}. */
+    public static final int HNSW_M = Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN;
+
+    /** HNSW candidates kept while inserting: {@code Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH}. */
+    public static final int HNSW_BEAM_WIDTH = Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH;
+
+    /** Largest vector Lucene 9 indexes by default: {@code KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS}. */
+    public static final int MAX_DIMS = KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS;
+
+    /** A collection name is one safe path segment: letters, digits, {@code _ . -}, at most 255 chars. */
+    private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}");
+
+    private final String collection;
+    private final int dims;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lifecycle
+
+    private LuceneVectorStore(String collection, int dims, Directory directory, IndexWriter writer,
+            SearcherManager searchers) {
+        this.collection = collection;
+        this.dims = dims;
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = searchers;
+    }
+
+    /**
+     * Opens collection {@code collection} under {@code dir}, creating it if missing.
+     *
+     * @param dir parent directory of all collections; created if missing
+     * @param collection collection name: {@code [A-Za-z0-9_][A-Za-z0-9_.-]*}, at most 255 chars
+     * @param dims vector dimensions, 1 to {@value #MAX_DIMS}
+     * @throws IllegalArgumentException for a bad name or dimensions, or if the collection exists with other dims
+     * @throws VectorStoreException if the index cannot be opened (I/O error, or already open in this or another
+     *         process: Lucene allows one writer per index)
+     */
+    public static LuceneVectorStore open(Path dir, String collection, int dims) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(collection, "collection");
+        if (!COLLECTION_NAME.matcher(collection).matches() || collection.equals("..")) {
+            throw new IllegalArgumentException("collection name '" + collection
+                    + "' must match " + COLLECTION_NAME.pattern());
+        }
+        if (dims < 1 || dims > MAX_DIMS) {
+            throw new IllegalArgumentException("dims must be in [1, " + MAX_DIMS + "], got " + dims);
+        }
+        Path indexDir = dir.resolve(collection);
+        Directory directory = null;
+        IndexWriter writer = null;
+        try {
+            Files.createDirectories(indexDir);
+            directory = FSDirectory.open(indexDir);
+            writer = new IndexWriter(directory,
+                    new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+            CollectionMetadata.createOrVerify(indexDir, collection, dims); // under the writer's lock
+            SearcherManager searchers = new SearcherManager(writer, null);
+            return new LuceneVectorStore(collection, dims, directory, writer, searchers);
+        } catch (LockObtainFailedException e) {
+            IOUtils.closeWhileHandlingException(writer, directory);
+            throw new VectorStoreException("Lucene collection '" + collection + "' at " + indexDir
+                    + " is already open in this or another process", e);
+        } catch (IOException e) {
+            IOUtils.closeWhileHandlingException(writer, directory);
+            throw new VectorStoreException("cannot open Lucene collection '" + collection + "' at " + indexDir, e);
+        } catch (RuntimeException e) {
+            IOUtils.closeWhileHandlingException(writer, directory);
+            throw e;
+        }
+    }
+
+    @Override
+    public String collection() {
+        return collection;
+    }
+
+    @Override
+    public int dims() {
+        return dims;
+    }
+
+    /** {@inheritDoc} Each point replaces the document with its id ({@code IndexWriter.updateDocument}). */
+    @Override
+    public void upsert(List<VectorPoint> points) {
+        Objects.requireNonNull(points, "points");
+        List<float[]> unit = new ArrayList<>(points.size());
+        for (VectorPoint p : points) { // validate all before writing any
+            unit.add(unitVector(p.vector(), "point " + p.entity() + "#" + p.chunk()));
+        }
+        withOpenStore(() -> {
+            for (int i = 0; i < points.size(); i++) {
+                VectorPoint p = points.get(i);
+                writer.updateDocument(LuceneDocuments.idTerm(p), LuceneDocuments.toDocument(p, unit.get(i)));
+            }
+            return null;
+        });
+    }
+
+    /** @throws IllegalArgumentException if {@code fromChunk < 0} */
+    @Override
+    public void deleteEntity(EntityKey entity, int fromChunk) {
+        Objects.requireNonNull(entity, "entity");
+        if (fromChunk < 0) {
+            throw new IllegalArgumentException("fromChunk must be >= 0, got " + fromChunk);
+        }
+        withOpenStore(() -> writer.deleteDocuments(LuceneDocuments.entityChunksFrom(entity, fromChunk)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code query} is not {@code float[dims]}, holds NaN or infinity, or
+     *         {@code k < 1}
+     */
+    @Override
+    public List<SearchHit> search(String tenantId, float[] query, int k) {
+        Objects.requireNonNull(tenantId, "tenantId");
+        float[] unitQuery = unitVector(query, "query");
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        return withSearcher(searcher -> {
+            // Lucene sizes its result queue by k: cap it by the documents there are.
+            int n = Math.min(k, Math.max(1, searcher.getIndexReader().numDocs()));
+            TopDocs top = searcher.search(new KnnFloatVectorQuery(LuceneDocuments.VECTOR, unitQuery, n,
+                    LuceneDocuments.tenant(tenantId)), n);
+            StoredFields stored = searcher.storedFields();
+            List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+            for (ScoreDoc sd : top.scoreDocs) {
+                hits.add(LuceneDocuments.toHit(stored.document(sd.doc), sd.score));
+            }
+            return hits;
+        });
+    }
+
+    @Override
+    public long count(String tenantId) {
+        return withSearcher(searcher -> (long) searcher.count(
+                tenantId == null ? new MatchAllDocsQuery() : LuceneDocuments.tenant(tenantId)));
+    }
+
+    /** Commits (durable on disk) and refreshes the searcher (visible to {@link #search} and {@link #count}). */
+    @Override
+    public void flush() {
+        withOpenStore(() -> {
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+            return null;
+        });
+    }
+
+    /** Commits pending writes and releases the index. Idempotent. */
+    @Override
+    public void close() {
+        Lock lock = lifecycle.writeLock();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            IOUtils.close(searchers, writer, directory); // IndexWriter.close() commits
+        } catch (IOException e) {
+            throw new VectorStoreException("cannot close Lucene collection '" + collection + "'", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LuceneVectorStore[collection=" + collection + ", dims=" + dims + ", dir=" + directory + "]";
+    }
+
+    /**
+     * @return a normalised copy of {@code v}
+     * @throws IllegalArgumentException if {@code v} is not {@code float[dims]} or holds NaN or infinity
+     */
+    private float[] unitVector(float[] v, String what) {
+        Objects.requireNonNull(v, what);
+        if (v.length != dims) {
+            throw new IllegalArgumentException(what + " has " + v.length + " dims; collection '" + collection
+                    + "' holds " + dims);
+        }
+        double sum = 0;
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                throw new IllegalArgumentException(what + " holds a non-finite value: " + x);
+            }
+            sum += (double) x * x;
+        }
+        float[] unit = v.clone();
+        if (sum > 0) {
+            double norm = Math.sqrt(sum);
+            for (int i = 0; i < unit.length; i++) {
+                unit[i] = (float) (unit[i] / norm);
+            }
+        }
+        return unit;
+    }
+
+    private <T> T withSearcher(SearcherAction<T> action) {
+        return withOpenStore(() -> {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return action.apply(searcher);
+            } finally {
+                searchers.release(searcher);
+            }
+        });
+    }
+
+    private <T> T withOpenStore(IoAction<T> action) {
+        Lock lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("Lucene collection '" + collection + "' is closed");
+            }
+            return action.run();
+        } catch (IOException e) {
+            throw new VectorStoreException("I/O error on Lucene collection '" + collection + "': "
+                    + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface SearcherAction<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+}

@@ -1,0 +1,393 @@
+package io.kembed.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.kembed.core.event.EntityKey;
+import io.kembed.core.store.SearchHit;
+import io.kembed.core.store.VectorPoint;
+import io.kembed.core.store.VectorStore;
+import io.kembed.core.vector.FloatVectors;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link VectorStore} contract, written once and run against every backend: one subclass per backend supplies
+ * {@link #open(String, int)}. Each test gets a fresh collection.
+ */
+public abstract class VectorStoreContract {
+
+    protected static final int DIMS = 16;
+    protected static final String MODEL = "test-model";
+
+    /** Tolerance on a cosine: float32 storage and normalisation (about 1e-7 per element) plus score rounding. */
+    private static final float COSINE_TOLERANCE = 1e-4f;
+
+    private final List<VectorStore> opened = new ArrayList<>();
+    private final long seed = new Random().nextLong();
+    protected final Random random = new Random(seed);
+    protected String collection;
+    protected VectorStore store;
+
+    /**
+     * Opens collection {@code collection} of the backend under test, creating it if missing. Called again with the
+     * same name after {@link VectorStore#close()} to test reopening.
+     */
+    protected abstract VectorStore open(String collection, int dims);
+
+    @BeforeEach
+    void openFreshCollection() {
+        collection = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+        store = track(open(collection, DIMS));
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(VectorStore::close);
+    }
+
+    protected VectorStore track(VectorStore s) {
+        opened.add(s);
+        return s;
+    }
+
+    @Test
+    void upsertThenSearch_findsThePoint_withCosineNearOne() {
+        EntityKey target = EntityKey.document("t1", "doc-7");
+        List<VectorPoint> points = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            points.add(point(EntityKey.document("t1", "doc-" + i), 0, 3, unitVector()));
+        }
+        store.upsert(points);
+        store.flush();
+
+        List<SearchHit> hits = store.search("t1", points.get(7).vector(), 3);
+
+        assertThat(hits).isNotEmpty();
+        SearchHit best = hits.get(0);
+        assertThat(best.entity()).isEqualTo(target);
+        assertThat(best.chunk()).isZero();
+        assertThat(best.score()).isCloseTo(1.0f, within(COSINE_TOLERANCE));
+        assertThat(best.version()).isEqualTo(3);
+        assertThat(best.modelId()).isEqualTo(MODEL);
+        assertThat(best.title()).isEqualTo("title of doc-7");
+        assertThat(best.snippet()).isEqualTo("snippet 0 of doc-7");
+    }
+
+    @Test
+    void upsertOfTheSameIdTwice_keepsOnePoint_withTheNewerPayload() {
+        EntityKey e = EntityKey.contact("t1", "c-1");
+        store.upsert(List.of(point(e, 0, 1, unitVector())));
+        store.flush();
+        float[] newer = unitVector();
+        store.upsert(List.of(new VectorPoint(e, 0, 2, MODEL, newer, "new title", "new snippet")));
+        store.flush();
+
+        assertThat(store.count("t1")).isEqualTo(1);
+        List<SearchHit> hits = store.search("t1", newer, 10);
+        assertThat(hits).hasSize(1);
+        assertThat(hits.get(0).version()).isEqualTo(2);
+        assertThat(hits.get(0).title()).isEqualTo("new title");
+        assertThat(hits.get(0).snippet()).isEqualTo("new snippet");
+        assertThat(hits.get(0).score()).isCloseTo(1.0f, within(COSINE_TOLERANCE));
+    }
+
+    @Test
+    void search_neverReturnsAnotherTenantsPoints() {
+        // Tenants that differ only by case, suffix, separator or encoding, and share entity ids.
+        List<String> tenants = List.of("acme", "acme2", "Acme", "acme/eu", "acme eu", "acmé");
+        Map<String, Integer> perTenant = new HashMap<>();
+        List<VectorPoint> points = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String tenant = tenants.get(random.nextInt(tenants.size()));
+            int chunk = perTenant.merge(tenant, 1, Integer::sum);
+            points.add(point(EntityKey.document(tenant, "doc-" + (chunk % 10)), chunk, 1, unitVector()));
+        }
+        store.upsert(points);
+        store.flush();
+
+        for (String tenant : tenants) {
+            int owned = perTenant.getOrDefault(tenant, 0);
+            for (int k : new int[] {1, 5, 50, 400}) {
+                List<SearchHit> hits = store.search(tenant, unitVector(), k);
+                assertThat(hits).as("seed %d, tenant '%s', k %d", seed, tenant, k)
+                        .hasSize(Math.min(k, owned))
+                        .allSatisfy(h -> assertThat(h.entity().tenantId()).isEqualTo(tenant));
+                assertThat(hits.stream().map(h -> h.entity() + "#" + h.chunk()).distinct()).hasSize(hits.size());
+            }
+            assertThat(store.count(tenant)).as("seed %d, tenant '%s'", seed, tenant).isEqualTo(owned);
+        }
+    }
+
+    @Test
+    void deleteEntity_removesAllItsChunks_andNothingElse() {
+        EntityKey doomed = EntityKey.document("t1", "doc-1");
+        EntityKey sameIdOtherTenant = EntityKey.document("t2", "doc-1");
+        EntityKey sameIdOtherType = EntityKey.contact("t1", "doc-1");
+        EntityKey neighbour = EntityKey.document("t1", "doc-2");
+        List<VectorPoint> points = new ArrayList<>();
+        for (int chunk = 0; chunk < 3; chunk++) {
+            points.add(point(doomed, chunk, 1, unitVector()));
+        }
+        points.add(point(sameIdOtherTenant, 0, 1, unitVector()));
+        points.add(point(sameIdOtherType, 0, 1, unitVector()));
+        points.add(point(neighbour, 0, 1, unitVector()));
+        store.upsert(points);
+        store.flush();
+
+        store.deleteEntity(doomed, 0);
+        store.flush();
+
+        assertThat(entitiesOf(store.search("t1", unitVector(), 50)))
+                .containsExactlyInAnyOrder(sameIdOtherType, neighbour);
+        assertThat(entitiesOf(store.search("t2", unitVector(), 50))).containsExactly(sameIdOtherTenant);
+        assertThat(store.count(null)).isEqualTo(3);
+    }
+
+    @Test
+    void deleteEntityFromChunk2_removesOnlyChunksTwoAndUp() {
+        EntityKey e = EntityKey.document("t1", "long-doc");
+        List<VectorPoint> points = new ArrayList<>();
+        for (int chunk = 0; chunk < 5; chunk++) {
+            points.add(point(e, chunk, 1, unitVector()));
+        }
+        store.upsert(points);
+        store.flush();
+
+        store.deleteEntity(e, 2);
+        store.flush();
+
+        assertThat(store.search("t1", unitVector(), 10)).extracting(SearchHit::chunk)
+                .containsExactlyInAnyOrder(0, 1);
+        assertThat(store.count("t1")).isEqualTo(2);
+    }
+
+    @Test
+    void deleteOfAnUnknownEntity_isANoOp() {
+        store.upsert(List.of(point(EntityKey.document("t1", "doc-1"), 0, 1, unitVector())));
+        store.flush();
+
+        assertThatCode(() -> {
+            store.deleteEntity(EntityKey.document("t1", "no-such-doc"), 0);
+            store.deleteEntity(EntityKey.document("no-such-tenant", "doc-1"), 0);
+            store.deleteEntity(EntityKey.document("t1", "doc-1"), 1); // has only chunk 0
+            store.flush();
+        }).doesNotThrowAnyException();
+        assertThat(store.count(null)).isEqualTo(1);
+    }
+
+    @Test
+    void kLargerThanTheTenantsPoints_returnsThemAll() {
+        List<VectorPoint> points = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            points.add(point(EntityKey.document("small", "doc-" + i), 0, 1, unitVector()));
+        }
+        for (int i = 0; i < 40; i++) {
+            points.add(point(EntityKey.document("big", "doc-" + i), 0, 1, unitVector()));
+        }
+        store.upsert(points);
+        store.flush();
+
+        List<SearchHit> hits = store.search("small", unitVector(), 100);
+
+        assertThat(hits).hasSize(7);
+        assertThat(entitiesOf(hits)).containsExactlyInAnyOrderElementsOf(
+                points.subList(0, 7).stream().map(VectorPoint::entity).toList());
+    }
+
+    @Test
+    void search_returnsScoresDescending_equalToTheCosine() {
+        Map<String, float[]> vectors = new HashMap<>();
+        List<VectorPoint> points = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            VectorPoint p = point(EntityKey.document("t1", "doc-" + i), i % 3, 1, unitVector());
+            points.add(p);
+            vectors.put(p.entity() + "#" + p.chunk(), p.vector());
+        }
+        store.upsert(points);
+        store.flush();
+        float[] query = unitVector();
+
+        List<SearchHit> hits = store.search("t1", query, 20);
+
+        assertThat(hits).hasSize(20);
+        for (int i = 0; i < hits.size(); i++) {
+            SearchHit h = hits.get(i);
+            assertThat(h.score()).as("hit %d", i)
+                    .isBetween(-1f, 1f)
+                    .isCloseTo((float) FloatVectors.cosine(query, vectors.get(h.entity() + "#" + h.chunk())),
+                            within(COSINE_TOLERANCE));
+            if (i > 0) {
+                assertThat(h.score()).as("hit %d", i).isLessThanOrEqualTo(hits.get(i - 1).score());
+            }
+        }
+    }
+
+    @Test
+    void vectorsOfTheWrongLength_areRejected_beforeAnyWrite() {
+        VectorPoint good = point(EntityKey.document("t1", "good"), 0, 1, unitVector());
+        VectorPoint tooLong = point(EntityKey.document("t1", "bad"), 0, 1, new float[DIMS + 1]);
+
+        assertThatThrownBy(() -> store.upsert(List.of(good, tooLong))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.search("t1", new float[DIMS - 1], 5))
+                .isInstanceOf(IllegalArgumentException.class);
+        store.flush();
+        assertThat(store.count(null)).isZero();
+    }
+
+    @Test
+    void kBelowOne_isRejected() {
+        assertThatThrownBy(() -> store.search("t1", unitVector(), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void reopenedStore_keepsFlushedPoints() {
+        List<VectorPoint> points = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            points.add(point(EntityKey.document("t1", "doc-" + i), 0, 1, unitVector()));
+        }
+        store.upsert(points);
+        store.flush();
+        store.close();
+
+        VectorStore reopened = track(open(collection, DIMS));
+
+        assertThat(reopened.count("t1")).isEqualTo(10);
+        SearchHit best = reopened.search("t1", points.get(4).vector(), 1).get(0);
+        assertThat(best.entity()).isEqualTo(points.get(4).entity());
+        assertThat(best.score()).isCloseTo(1.0f, within(COSINE_TOLERANCE));
+    }
+
+    @Test
+    void reopeningWithOtherDims_isRefused() {
+        store.close();
+
+        assertThatThrownBy(() -> track(open(collection, DIMS + 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Integer.toString(DIMS));
+    }
+
+    @Test
+    void tenantAndEntityIds_withSlashesSpacesAndNonAscii_work() {
+        List<EntityKey> entities = List.of(
+                EntityKey.document("acme/eu", "a/b c"),
+                EntityKey.document("acme", "a/b c"),
+                EntityKey.document("acme eu", "ü/ö ø"),
+                EntityKey.contact("Zürich 東京 🚀", "名前 / 1"),
+                EntityKey.contact("%2F", "%20"));
+        Map<EntityKey, float[]> vectors = new HashMap<>();
+        for (EntityKey e : entities) {
+            vectors.put(e, unitVector());
+        }
+        store.upsert(entities.stream().map(e -> point(e, 0, 1, vectors.get(e))).toList());
+        store.flush();
+
+        for (EntityKey e : entities) {
+            assertThat(store.count(e.tenantId())).as(e.tenantId()).isEqualTo(1);
+            List<SearchHit> hits = store.search(e.tenantId(), vectors.get(e), 10);
+            assertThat(entitiesOf(hits)).as(e.tenantId()).containsExactly(e);
+        }
+        store.deleteEntity(entities.get(0), 0);
+        store.flush();
+        assertThat(store.count("acme/eu")).isZero();
+        assertThat(store.count("acme")).isEqualTo(1);
+    }
+
+    @Test
+    void countOfNullTenant_countsEveryTenant() {
+        store.upsert(List.of(point(EntityKey.document("t1", "a"), 0, 1, unitVector()),
+                point(EntityKey.document("t1", "a"), 1, 1, unitVector()),
+                point(EntityKey.contact("t2", "b"), 0, 1, unitVector())));
+        store.flush();
+
+        assertThat(store.count(null)).isEqualTo(3);
+        assertThat(store.count("t1")).isEqualTo(2);
+        assertThat(store.count("t3")).isZero();
+    }
+
+    @Test
+    void searchOfATenantWithoutPoints_returnsNoHits() {
+        store.upsert(List.of(point(EntityKey.document("t1", "a"), 0, 1, unitVector())));
+        store.flush();
+
+        assertThat(store.search("t2", unitVector(), 10)).isEmpty();
+    }
+
+    @Test
+    void concurrentUpserts_fromSeveralThreads_allLand() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                List<VectorPoint> batch = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    batch.add(point(EntityKey.document("t1", "w" + thread + "-" + i), 0, 1, unitVector()));
+                }
+                writes.add(pool.submit(() -> {
+                    for (VectorPoint p : batch) {
+                        store.upsert(List.of(p));
+                    }
+                }));
+            }
+            for (Future<?> w : writes) {
+                w.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        store.flush();
+
+        assertThat(store.count("t1")).isEqualTo(200);
+    }
+
+    @Test
+    void closedStore_rejectsCalls_andClosesOnlyOnce() {
+        store.close();
+
+        assertThatCode(store::close).doesNotThrowAnyException();
+        assertThatThrownBy(() -> store.upsert(List.of(point(EntityKey.document("t1", "a"), 0, 1, unitVector()))))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.search("t1", unitVector(), 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.count("t1")).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A random vector on the unit sphere (normalised Gaussian), {@code float[DIMS]}. */
+    protected float[] unitVector() {
+        float[] v = new float[DIMS];
+        double sum = 0;
+        for (int i = 0; i < DIMS; i++) {
+            v[i] = (float) random.nextGaussian();
+            sum += (double) v[i] * v[i];
+        }
+        double norm = Math.sqrt(sum);
+        for (int i = 0; i < DIMS; i++) {
+            v[i] = (float) (v[i] / norm);
+        }
+        return v;
+    }
+
+    protected static VectorPoint point(EntityKey e, int chunk, long version, float[] vector) {
+        return new VectorPoint(e, chunk, version, MODEL, vector, "title of " + e.id(),
+                "snippet " + chunk + " of " + e.id());
+    }
+
+    protected static Set<EntityKey> entitiesOf(List<SearchHit> hits) {
+        return hits.stream().map(SearchHit::entity).collect(Collectors.toCollection(HashSet::new));
+    }
+}

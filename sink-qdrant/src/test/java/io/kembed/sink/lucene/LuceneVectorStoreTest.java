@@ -1,0 +1,94 @@
+package io.kembed.sink.lucene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.kembed.core.event.EntityKey;
+import io.kembed.core.store.VectorStore;
+import io.kembed.core.store.VectorStoreException;
+import io.kembed.sink.VectorStoreContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The store contract on {@link LuceneVectorStore} in a temporary directory, plus Lucene-only behaviour. */
+class LuceneVectorStoreTest extends VectorStoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected VectorStore open(String collection, int dims) {
+        return LuceneVectorStore.open(dir, collection, dims);
+    }
+
+    @Test
+    void collection_livesInItsOwnDirectory_withItsDimsRecorded() throws Exception {
+        Path meta = dir.resolve(collection).resolve(CollectionMetadata.FILE_NAME);
+
+        assertThat(meta).exists();
+        assertThat(Files.readAllLines(meta)).contains("dims=" + DIMS);
+    }
+
+    @Test
+    void writes_becomeVisibleOnFlush() {
+        store.upsert(List.of(point(EntityKey.document("t1", "a"), 0, 1, unitVector())));
+
+        assertThat(store.count("t1")).isZero();
+        store.flush();
+        assertThat(store.count("t1")).isEqualTo(1);
+    }
+
+    @Test
+    void close_commitsUnflushedWrites() {
+        store.upsert(List.of(point(EntityKey.document("t1", "a"), 0, 1, unitVector())));
+        store.close();
+
+        assertThat(track(open(collection, DIMS)).count("t1")).isEqualTo(1);
+    }
+
+    @Test
+    void secondOpenOfAnOpenCollection_failsWithVectorStoreException() {
+        assertThatThrownBy(() -> track(open(collection, DIMS)))
+                .isInstanceOf(VectorStoreException.class)
+                .hasMessageContaining("already open");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "..", "../escape", "a/b", "a\\b", ".hidden", "sp ace"})
+    void unsafeCollectionNames_areRejected(String name) {
+        assertThatThrownBy(() -> LuceneVectorStore.open(dir, name, DIMS))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, LuceneVectorStore.MAX_DIMS + 1})
+    void dimsOutOfRange_areRejected(int dims) {
+        assertThatThrownBy(() -> LuceneVectorStore.open(dir, "other", dims))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void luceneDotProductScore_mapsBackToTheCosine() {
+        // Lucene scores DOT_PRODUCT as (1 + cos) / 2.
+        assertThat(LuceneDocuments.cosine(1f)).isEqualTo(1f);
+        assertThat(LuceneDocuments.cosine(0.5f)).isEqualTo(0f);
+        assertThat(LuceneDocuments.cosine(0f)).isEqualTo(-1f);
+        assertThat(LuceneDocuments.cosine(0.75f)).isCloseTo(0.5f, within(1e-6f));
+        assertThat(LuceneDocuments.cosine(1.0000001f)).isEqualTo(1f);
+    }
+
+    @Test
+    void nonFiniteVectors_areRejected() {
+        float[] v = unitVector();
+        v[3] = Float.NaN;
+
+        assertThatThrownBy(() -> store.upsert(List.of(point(EntityKey.document("t1", "a"), 0, 1, v))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
