@@ -48,7 +48,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("log.cleaner.backoff.ms", "1000");
             brokerConfig.forEach(builder::setConfigProp);
             KafkaClusterTestKit cluster = builder.build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
@@ -57,6 +57,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting Kafka", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start embedded Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    /** The test kit's formatter prints its bootstrap metadata to stdout; keep stdout for command output. */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        synchronized (EmbeddedKafka.class) {
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                cluster.format();
+            } finally {
+                System.setOut(stdout);
+            }
         }
     }
 

@@ -1,0 +1,41 @@
+package io.kembed.app;
+
+import io.kembed.app.cli.BenchCommand;
+import io.kembed.app.cli.DatasetsCommand;
+import io.kembed.app.cli.DemoCommand;
+import io.kembed.app.cli.EvalCommand;
+import io.kembed.app.cli.ImportCommand;
+import io.kembed.app.cli.ModelsCommand;
+import io.kembed.app.cli.SearchCommand;
+import io.kembed.app.cli.TopicsCommand;
+import io.kembed.app.cli.WorkerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kembed} command line. */
+@Command(name = "kembed", mixinStandardHelpOptions = true, version = "kembed 0.1.0",
+        description = "Event-driven embedding pipeline on Apache Kafka.",
+        subcommands = {DemoCommand.class, ImportCommand.class, SearchCommand.class, EvalCommand.class,
+            BenchCommand.class, DatasetsCommand.class, WorkerCommand.class, TopicsCommand.class, ModelsCommand.class})
+public final class KembedCli {
+
+    private KembedCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: user errors print a one-line message, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new KembedCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.util.NoSuchElementException) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("kembed: " + ex.getMessage()));
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,111 @@
+package io.kembed.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kembed.app.eval.BeirEvaluation;
+import io.kembed.app.eval.TrecRun;
+import io.kembed.core.event.ChangeEventCodec;
+import io.kembed.core.store.SearchHit;
+import io.kembed.core.store.VectorStore;
+import io.kembed.embed.BiEncoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kembed search}: embed a query, search the tenant's vectors, print or write the ranking. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Search one query, or a JSONL file of queries into a TREC run file.")
+public final class SearchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY", description = "The query text.")
+    String query;
+
+    @Option(names = "--tenant", defaultValue = "${env:KEMBED_TENANT:-" + DemoCommand.TENANT + "}",
+            description = "Tenant to search (default: ${DEFAULT-VALUE}).")
+    String tenant;
+
+    @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Hits to return (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--queries", paramLabel = "FILE.jsonl",
+            description = "Batch mode: one query per line, {\"_id\": ..., \"text\": ...} (BEIR queries.jsonl).")
+    Path queries;
+
+    @Option(names = "--run-out", paramLabel = "RUN.tsv",
+            description = "Batch mode: write the ranking in TREC run format (qid Q0 docid rank score tag).")
+    Path runOut;
+
+    @Option(names = "--tag", defaultValue = "kembed", description = "Run tag in the TREC file (default: ${DEFAULT-VALUE}).")
+    String tag;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    StoreOptions storeOptions;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((query == null) == (queries == null)) {
+            throw new IllegalArgumentException("give either a QUERY or --queries FILE");
+        }
+        if (queries != null && runOut == null) {
+            throw new IllegalArgumentException("--queries needs --run-out RUN.tsv");
+        }
+        PrintStream out = System.out;
+        try (BiEncoder encoder = modelOptions.load(); VectorStore store = storeOptions.open(encoder.spec())) {
+            if (query != null) {
+                long t = System.nanoTime();
+                List<SearchHit> hits = store.search(tenant, encoder.embedQuery(query), k);
+                out.printf(Locale.ROOT, "%d hits for \"%s\" in tenant %s (%s, %d ms)%n", hits.size(), query, tenant,
+                        store.collection(), (System.nanoTime() - t) / 1_000_000);
+                int rank = 1;
+                for (SearchHit h : hits) {
+                    out.printf(Locale.ROOT, "%3d. %.4f  %s %s#%d  %s%n      %s%n", rank++, h.score(),
+                            h.entity().type().wire(), h.entity().id(), h.chunk(), h.title(),
+                            DemoCommand.abbreviate(h.snippet(), 140));
+                }
+                return 0;
+            }
+            Map<String, List<TrecRun.Scored>> run = new LinkedHashMap<>();
+            long t = System.nanoTime();
+            for (Map.Entry<String, String> q : readQueries(queries).entrySet()) {
+                List<SearchHit> hits = store.search(tenant, encoder.embedQuery(q.getValue()), Math.max(k, 2 * k));
+                run.put(q.getKey(), BeirEvaluation.bestPerDocument(hits).stream().limit(k).toList());
+            }
+            TrecRun.write(runOut, run, tag);
+            out.printf(Locale.ROOT, "%d queries searched in %.1f s, run written to %s%n", run.size(),
+                    (System.nanoTime() - t) / 1e9, runOut);
+            return 0;
+        }
+    }
+
+    static Map<String, String> readQueries(Path file) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        int n = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node = ChangeEventCodec.mapper().readTree(line);
+            JsonNode id = node.has("_id") ? node.get("_id") : node.get("id");
+            JsonNode text = node.has("text") ? node.get("text") : node.get("query");
+            if (id == null || text == null) {
+                throw new IOException(file + " line " + n + ": needs _id and text");
+            }
+            out.put(id.asText(), text.asText());
+        }
+        return out;
+    }
+}
