@@ -1,0 +1,255 @@
+package io.kembed.sink;
+
+import io.kembed.core.kafka.DeadLetters;
+import io.kembed.core.store.VectorStore;
+import io.kembed.core.store.VectorStoreException;
+import io.kembed.core.vector.EmbeddingRecord;
+import io.kembed.core.vector.EmbeddingRecordCodec;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the vectors topic (read-committed: only vectors of committed embed transactions) and writes them to a
+ * {@link VectorStore}. Offsets are committed only after the store has made the batch durable, so a crash
+ * replays at most the last batch, which point ids make idempotent. A store failure is retried with exponential
+ * backoff, never skipped; a record that cannot be decoded goes to the dead-letter topic.
+ *
+ * <p>Runs its poll loop on its own thread; {@link #close()} stops it with {@code wakeup()} after the batch in
+ * hand is written.
+ */
+public final class SinkWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
+
+    private final SinkWorkerConfig config;
+    private final VectorStore store;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> dlqProducer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private final AtomicLong pointsWritten = new AtomicLong();
+    private final AtomicLong recordsApplied = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong storeRetries = new AtomicLong();
+    private final List<Consumer<Set<String>>> tenantListeners = new CopyOnWriteArrayList<>();
+    private volatile Throwable failure;
+
+    private SinkWorker(SinkWorkerConfig config, VectorStore store) {
+        this.config = config;
+        this.store = store;
+        this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        this.dlqProducer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        this.thread = new Thread(this::run, "kembed-sink-" + store.collection());
+    }
+
+    /**
+     * Starts consuming on a new thread.
+     *
+     * @param store the target store; owned by the caller
+     */
+    public static SinkWorker start(SinkWorkerConfig config, VectorStore store) {
+        SinkWorker worker = new SinkWorker(config, store);
+        worker.thread.start();
+        return worker;
+    }
+
+    /** Called after each batch is durable with the tenants it touched (to invalidate their search caches). */
+    public void onTenantsWritten(Consumer<Set<String>> listener) {
+        tenantListeners.add(listener);
+    }
+
+    static Properties consumerProperties(SinkWorkerConfig config) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
+        config.kafkaProperties().forEach(p::put);
+        return p;
+    }
+
+    static Properties producerProperties(SinkWorkerConfig config) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
+        config.kafkaProperties().forEach((k, v) -> {
+            if (!ConsumerConfig.configNames().contains(k) || ProducerConfig.configNames().contains(k)) {
+                p.put(k, v);
+            }
+        });
+        return p;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(config.topics().vectors()), new RebalanceLogger());
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                SinkBatch batch = new SinkBatch();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    decodeInto(batch, r);
+                }
+                writeWithRetry(batch);
+                consumer.commitSync(nextOffsets(records));
+                recordsApplied.addAndGet(records.count());
+                if (!batch.isEmpty()) {
+                    Set<String> tenants = batch.tenants();
+                    tenantListeners.forEach(l -> l.accept(tenants));
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                failure = e;
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("sink stopped by an unexpected error", e);
+        } finally {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+            dlqProducer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private void decodeInto(SinkBatch batch, ConsumerRecord<byte[], byte[]> r) {
+        try {
+            if (r.value() == null) {
+                return; // a tombstone on the vectors topic: nothing to write (deletes travel as records)
+            }
+            EmbeddingRecord rec = EmbeddingRecordCodec.decode(r.value());
+            if (rec.dims() != store.dims()) {
+                throw new IllegalArgumentException("record has " + rec.dims() + " dims, collection "
+                        + store.collection() + " has " + store.dims());
+            }
+            batch.add(rec);
+        } catch (RuntimeException e) {
+            deadLettered.incrementAndGet();
+            LOG.warn("dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            dlqProducer.send(DeadLetters.of(config.topics().deadLetter(), "sink", r, "BAD_VECTORS", e));
+            dlqProducer.flush();
+        }
+    }
+
+    private void writeWithRetry(SinkBatch batch) throws InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        long backoff = config.retryBackoffMin().toMillis();
+        while (true) {
+            try {
+                int written = batch.applyTo(store);
+                store.flush();
+                pointsWritten.addAndGet(written);
+                return;
+            } catch (VectorStoreException e) {
+                storeRetries.incrementAndGet();
+                LOG.warn("vector store write failed ({}); retrying in {} ms", e.getMessage(), backoff);
+                if (!running.get()) {
+                    throw new InterruptedException("sink closing; batch left uncommitted for redelivery");
+                }
+                Thread.sleep(backoff);
+                backoff = Math.min(config.retryBackoffMax().toMillis(), Math.max(1, backoff * 2));
+            }
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> part = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    /** Points written to the store so far. */
+    public long pointsWritten() {
+        return pointsWritten.get();
+    }
+
+    /** Vectors-topic records consumed and committed so far. */
+    public long recordsApplied() {
+        return recordsApplied.get();
+    }
+
+    public long deadLettered() {
+        return deadLettered.get();
+    }
+
+    public long storeRetries() {
+        return storeRetries.get();
+    }
+
+    public String groupId() {
+        return config.groupId();
+    }
+
+    /** The error that stopped the poll loop, or null while it runs or after a clean close. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class RebalanceLogger implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            LOG.info("sink partitions revoked: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.info("sink partitions assigned: {}", partitions);
+        }
+    }
+}
