@@ -55,6 +55,8 @@ public final class SinkWorker implements AutoCloseable {
     private final AtomicLong recordsApplied = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong storeRetries = new AtomicLong();
+    /** Offsets this member last committed, so an idle poll commits only when a position moved. */
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final List<Consumer<Set<String>>> tenantListeners = new CopyOnWriteArrayList<>();
     private volatile Throwable failure;
 
@@ -118,6 +120,7 @@ public final class SinkWorker implements AutoCloseable {
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (records.isEmpty()) {
+                    commitAdvancedPositions();
                     continue;
                 }
                 SinkBatch batch = new SinkBatch();
@@ -125,7 +128,7 @@ public final class SinkWorker implements AutoCloseable {
                     decodeInto(batch, r);
                 }
                 writeWithRetry(batch);
-                consumer.commitSync(nextOffsets(records));
+                commitAdvancedPositions();
                 recordsApplied.addAndGet(records.count());
                 if (!batch.isEmpty()) {
                     Set<String> tenants = batch.tenants();
@@ -190,13 +193,23 @@ public final class SinkWorker implements AutoCloseable {
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+    /**
+     * The consumer's positions on the partitions of this poll. On a transactional topic the position is past the
+     * commit marker that follows the last record, so committing it (not last offset + 1) leaves no phantom lag.
+     */
+    private void commitAdvancedPositions() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> part = records.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
+        for (TopicPartition tp : consumer.assignment()) {
+            long position = consumer.position(tp);
+            Long last = committed.get(tp);
+            if (last == null || last != position) {
+                offsets.put(tp, new OffsetAndMetadata(position));
+            }
         }
-        return offsets;
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+        }
     }
 
     /** Points written to the store so far. */
@@ -241,9 +254,10 @@ public final class SinkWorker implements AutoCloseable {
         }
     }
 
-    private static final class RebalanceLogger implements ConsumerRebalanceListener {
+    private final class RebalanceLogger implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(committed::remove);
             LOG.info("sink partitions revoked: {}", partitions);
         }
 
