@@ -61,7 +61,7 @@ abstract class AbstractPipelineIT {
     void start() throws java.io.IOException {
         work = java.nio.file.Files.createTempDirectory("kembed-pipeline-it");
         encoder = BiEncoder.load(ModelRegistry.get("all-minilm-l6-v2-q"),
-                BiEncoderOptions.defaults().withCacheDir(Path.of("target", "kembed-models").toAbsolutePath()));
+                BiEncoderOptions.forWorker(ModelRegistry.get("all-minilm-l6-v2-q")).withCacheDir(Path.of("target", "kembed-models").toAbsolutePath()));
         PipelineOptions options = new PipelineOptions(bootstrapServers(), TopicNames.DEFAULT, new TopicAdmin.Layout(3, (short) 1),
                 encoder.spec(), work.resolve("lucene"), PipelineOptions.defaultCollection(encoder.spec()),
                 work.resolve("state"), Map.of());

@@ -35,7 +35,7 @@ class EvalIT {
         BeirDataset data = BeirDataset.load(dir);
         assertThat(data.queries()).hasSize(sizes[1]);
         try (BiEncoder encoder = BiEncoder.load(ModelRegistry.get("all-minilm-l6-v2-q"),
-                BiEncoderOptions.defaults().withCacheDir(Path.of("target", "kembed-models").toAbsolutePath()))) {
+                BiEncoderOptions.forWorker(ModelRegistry.get("all-minilm-l6-v2-q")).withCacheDir(Path.of("target", "kembed-models").toAbsolutePath()))) {
             PipelineOptions options = new PipelineOptions(null, new TopicNames("eval"), TopicAdmin.Layout.EMBEDDED,
                     encoder.spec(), work.resolve("lucene"), "eval", work.resolve("state"), Map.of());
             BeirEvaluation.Result r;

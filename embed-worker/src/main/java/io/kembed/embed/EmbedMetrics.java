@@ -1,0 +1,106 @@
+package io.kembed.embed;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embed worker's meters (Micrometer), all tagged with the model id. Counter names end up as
+ * {@code kembed_embed_records_total{outcome=...}} in Prometheus.
+ */
+public final class EmbedMetrics {
+
+    /** What happened to a change-topic record. */
+    public enum Outcome {
+        /** Embedded and written to the vectors topic. */
+        EMBEDDED,
+        /** Upsert whose text equals what is already embedded: no new vector. */
+        UNCHANGED,
+        /** Version older than the stored one: ignored, never applied. */
+        STALE,
+        /** Same version as the stored one (a redelivery or a duplicate publish): ignored. */
+        DUPLICATE,
+        /** Replaced in the buffer by a newer version of the same entity before it was embedded. */
+        SUPERSEDED,
+        /** Delete or tombstone applied. */
+        DELETED,
+        /** Sent to the dead-letter topic. */
+        DEAD_LETTERED
+    }
+
+    private final Map<Outcome, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Counter truncated;
+    private final Counter tokens;
+    private final Counter chunks;
+    private final DistributionSummary batchSize;
+    private final Timer batchTime;
+    private final Map<String, Long> pendingByTask = new ConcurrentHashMap<>();
+
+    public EmbedMetrics(MeterRegistry registry, String modelId) {
+        for (Outcome o : Outcome.values()) {
+            outcomes.put(o, Counter.builder("kembed.embed.records")
+                    .description("change-topic records by outcome")
+                    .tag("model", modelId).tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry));
+        }
+        truncated = Counter.builder("kembed.embed.truncated").description("texts cut at the model's max length")
+                .tag("model", modelId).register(registry);
+        tokens = Counter.builder("kembed.embed.tokens").description("tokens embedded").baseUnit("tokens")
+                .tag("model", modelId).register(registry);
+        chunks = Counter.builder("kembed.embed.chunks").description("vectors produced (one per chunk)")
+                .tag("model", modelId).register(registry);
+        batchSize = DistributionSummary.builder("kembed.embed.flush.size")
+                .description("changes embedded per buffer flush").tag("model", modelId).register(registry);
+        batchTime = Timer.builder("kembed.embed.flush.time").description("time to embed one buffer flush")
+                .tag("model", modelId).register(registry);
+        Gauge.builder("kembed.embed.pending", this, EmbedMetrics::pending)
+                .description("accepted changes buffered, not yet embedded").tag("model", modelId).register(registry);
+    }
+
+    public void count(Outcome outcome) {
+        outcomes.get(outcome).increment();
+    }
+
+    /** Records of this outcome so far. */
+    public long total(Outcome outcome) {
+        return (long) outcomes.get(outcome).count();
+    }
+
+    public void embedded(int tokenCount, boolean wasTruncated) {
+        tokens.increment(tokenCount);
+        chunks.increment();
+        if (wasTruncated) {
+            truncated.increment();
+        }
+    }
+
+    public void flushed(int changes, long nanos) {
+        batchSize.record(changes);
+        batchTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public long truncatedTexts() {
+        return (long) truncated.count();
+    }
+
+    public long tokens() {
+        return (long) tokens.count();
+    }
+
+    public void pending(String task, long count) {
+        if (count <= 0) {
+            pendingByTask.remove(task);
+        } else {
+            pendingByTask.put(task, count);
+        }
+    }
+
+    /** Accepted changes buffered in this instance's tasks, not yet embedded. */
+    public long pending() {
+        return pendingByTask.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,134 @@
+package io.kembed.embed;
+
+import io.kembed.embed.stream.EmbedTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One embed worker instance: a Kafka Streams application that reads the compacted change topics, embeds what
+ * changed with a {@link BiEncoder}, and writes {@code vectors.v1} records, with vectors, dead letters, state and
+ * input offsets committed atomically (exactly-once v2). Instances with the same application id share the
+ * partitions (cooperative rebalancing); throughput scales with partitions and instances.
+ *
+ * <pre>{@code
+ * try (BiEncoder encoder = BiEncoder.load(ModelRegistry.get("bge-small-en-v1.5-q"), BiEncoderOptions.defaults());
+ *      EmbedWorker worker = EmbedWorker.start(EmbedWorkerConfig.defaults("localhost:9092", encoder.spec(), dir),
+ *              encoder, registry)) {
+ *     worker.awaitShutdown();
+ * }
+ * }</pre>
+ */
+public final class EmbedWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedWorker.class);
+
+    /** How long {@link #close()} waits for the current batch to finish and commit. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaStreams streams;
+    private final EmbedMetrics metrics;
+    private final EmbedWorkerConfig config;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private EmbedWorker(KafkaStreams streams, EmbedMetrics metrics, EmbedWorkerConfig config) {
+        this.streams = streams;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    /**
+     * Starts the worker; returns once the Streams threads run (partitions are assigned asynchronously).
+     *
+     * @param encoder the bi-encoder; must be {@code config.model()}; owned by the caller
+     * @throws IllegalArgumentException if the encoder's model is not the configured one
+     */
+    public static EmbedWorker start(EmbedWorkerConfig config, BiEncoder encoder, MeterRegistry registry) {
+        if (!encoder.spec().id().equals(config.model().id())) {
+            throw new IllegalArgumentException("encoder runs " + encoder.spec().id() + " but the worker is configured for "
+                    + config.model().id());
+        }
+        EmbedMetrics metrics = new EmbedMetrics(registry, config.model().id());
+        KafkaStreams streams = new KafkaStreams(EmbedTopology.build(config, encoder, metrics), streamsProperties(config));
+        EmbedWorker worker = new EmbedWorker(streams, metrics, config);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("embed worker stream thread failed; replacing the thread", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("embed worker {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                worker.stopped.countDown();
+            }
+        });
+        streams.start();
+        return worker;
+    }
+
+    static Properties streamsProperties(EmbedWorkerConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitInterval().toMillis()));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.streamThreads()));
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        // A flush of a full buffer takes a few seconds of CPU at most; five minutes leaves a wide margin.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "300000");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Matches the topics' max.message.bytes (4 MiB): a long document's chunk vectors travel in one record.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(4 * 1024 * 1024));
+        p.putAll(config.kafkaProperties());
+        return p;
+    }
+
+    public EmbedMetrics metrics() {
+        return metrics;
+    }
+
+    public EmbedWorkerConfig config() {
+        return config;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** True once the worker has partitions assigned and is processing. */
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Blocks until the worker stops (closed, or failed for good). */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** @return true if the worker stopped within the timeout */
+    public boolean awaitShutdown(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops gracefully: the batch in progress either finishes and commits, or its transaction aborts and its
+     * changes are embedded again after restart; never half-committed. Leaves the consumer group at once so its
+     * partitions move to the other instances.
+     */
+    @Override
+    public void close() {
+        streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT)
+                .leaveGroup(true));
+        stopped.countDown();
+    }
+}
