@@ -57,6 +57,9 @@ public final class SinkWorker implements AutoCloseable {
     private final AtomicLong storeRetries = new AtomicLong();
     /** Offsets this member last committed, so an idle poll commits only when a position moved. */
     private final Map<TopicPartition, Long> committed = new HashMap<>();
+    /** Tenants written since the last commit (poll thread only). */
+    private final Set<String> uncommittedTenants = new java.util.TreeSet<>();
+    private long lastCommitNanos = System.nanoTime();
     private final List<Consumer<Set<String>>> tenantListeners = new CopyOnWriteArrayList<>();
     private volatile Throwable failure;
 
@@ -119,20 +122,19 @@ public final class SinkWorker implements AutoCloseable {
             consumer.subscribe(List.of(config.topics().vectors()), new RebalanceLogger());
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    commitAdvancedPositions();
-                    continue;
+                if (!records.isEmpty()) {
+                    SinkBatch batch = new SinkBatch();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        decodeInto(batch, r);
+                    }
+                    retrying(() -> pointsWritten.addAndGet(batch.applyTo(store)));
+                    uncommittedTenants.addAll(batch.tenants());
+                    recordsApplied.addAndGet(records.count());
                 }
-                SinkBatch batch = new SinkBatch();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    decodeInto(batch, r);
-                }
-                writeWithRetry(batch);
-                commitAdvancedPositions();
-                recordsApplied.addAndGet(records.count());
-                if (!batch.isEmpty()) {
-                    Set<String> tenants = batch.tenants();
-                    tenantListeners.forEach(l -> l.accept(tenants));
+                // Commit when idle, or at most every commitInterval under load: each store commit (a Lucene
+                // commit with fsync and new segments) is costly, and redelivery after a crash is idempotent.
+                if (records.isEmpty() || System.nanoTime() - lastCommitNanos >= config.commitInterval().toNanos()) {
+                    commit();
                 }
             }
         } catch (WakeupException e) {
@@ -148,6 +150,20 @@ public final class SinkWorker implements AutoCloseable {
         } finally {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
             dlqProducer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Makes the writes so far durable, then commits the consumer positions and tells the tenant listeners. */
+    private void commit() throws InterruptedException {
+        if (!uncommittedTenants.isEmpty()) {
+            retrying(store::flush);
+        }
+        commitAdvancedPositions();
+        lastCommitNanos = System.nanoTime();
+        if (!uncommittedTenants.isEmpty()) {
+            Set<String> tenants = Set.copyOf(uncommittedTenants);
+            uncommittedTenants.clear();
+            tenantListeners.forEach(l -> l.accept(tenants));
         }
     }
 
@@ -170,20 +186,16 @@ public final class SinkWorker implements AutoCloseable {
         }
     }
 
-    private void writeWithRetry(SinkBatch batch) throws InterruptedException {
-        if (batch.isEmpty()) {
-            return;
-        }
+    /** Runs a store operation until it succeeds, backing off exponentially; a closing sink gives up. */
+    private void retrying(Runnable storeOperation) throws InterruptedException {
         long backoff = config.retryBackoffMin().toMillis();
         while (true) {
             try {
-                int written = batch.applyTo(store);
-                store.flush();
-                pointsWritten.addAndGet(written);
+                storeOperation.run();
                 return;
             } catch (VectorStoreException e) {
                 storeRetries.incrementAndGet();
-                LOG.warn("vector store write failed ({}); retrying in {} ms", e.getMessage(), backoff);
+                LOG.warn("vector store failed ({}); retrying in {} ms", e.getMessage(), backoff);
                 if (!running.get()) {
                     throw new InterruptedException("sink closing; batch left uncommitted for redelivery");
                 }
@@ -257,6 +269,11 @@ public final class SinkWorker implements AutoCloseable {
     private final class RebalanceLogger implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            try {
+                commit(); // hand over a clean position: what was written is durable and committed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             partitions.forEach(committed::remove);
             LOG.info("sink partitions revoked: {}", partitions);
         }

@@ -14,10 +14,13 @@ import java.util.Objects;
  * @param maxPollRecords records per poll, and so per store write batch; default 500
  * @param retryBackoffMin first wait after a store failure; default 200 ms, doubling
  * @param retryBackoffMax longest wait between store retries; default 10 s
+ * @param commitInterval under load, the longest between store commits (and offset commits); an idle sink commits
+ *     at once; default 1 s
  * @param kafkaProperties further consumer/producer properties, passed through untouched (security settings)
  */
 public record SinkWorkerConfig(String bootstrapServers, String groupId, TopicNames topics, int maxPollRecords,
-        Duration retryBackoffMin, Duration retryBackoffMax, Map<String, Object> kafkaProperties) {
+        Duration retryBackoffMin, Duration retryBackoffMax, Duration commitInterval,
+        Map<String, Object> kafkaProperties) {
 
     public SinkWorkerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -28,12 +31,13 @@ public record SinkWorkerConfig(String bootstrapServers, String groupId, TopicNam
         if (retryBackoffMin.isNegative() || retryBackoffMax.compareTo(retryBackoffMin) < 0) {
             throw new IllegalArgumentException("need 0 <= retryBackoffMin <= retryBackoffMax");
         }
+        Objects.requireNonNull(commitInterval, "commitInterval");
         kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
     }
 
     public static SinkWorkerConfig defaults(String bootstrapServers, String collection) {
         return new SinkWorkerConfig(bootstrapServers, defaultGroupId(collection), TopicNames.DEFAULT, 500,
-                Duration.ofMillis(200), Duration.ofSeconds(10), Map.of());
+                Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(1), Map.of());
     }
 
     public static String defaultGroupId(String collection) {
@@ -42,6 +46,11 @@ public record SinkWorkerConfig(String bootstrapServers, String groupId, TopicNam
 
     public SinkWorkerConfig withTopics(TopicNames newTopics) {
         return new SinkWorkerConfig(bootstrapServers, groupId, newTopics, maxPollRecords, retryBackoffMin,
-                retryBackoffMax, kafkaProperties);
+                retryBackoffMax, commitInterval, kafkaProperties);
+    }
+
+    public SinkWorkerConfig withKafkaProperties(Map<String, Object> props) {
+        return new SinkWorkerConfig(bootstrapServers, groupId, topics, maxPollRecords, retryBackoffMin,
+                retryBackoffMax, commitInterval, props);
     }
 }

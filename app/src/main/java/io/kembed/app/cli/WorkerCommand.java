@@ -68,10 +68,7 @@ public final class WorkerCommand {
         public Integer call() throws InterruptedException {
             try (VectorStore store = storeOptions.open(modelOptions.spec())) {
                 SinkWorkerConfig config = SinkWorkerConfig.defaults(kafka.requireBootstrapServers(),
-                        store.collection()).withTopics(kafka.topics());
-                config = new SinkWorkerConfig(config.bootstrapServers(), config.groupId(), config.topics(),
-                        config.maxPollRecords(), config.retryBackoffMin(), config.retryBackoffMax(),
-                        kafka.clientProperties());
+                        store.collection()).withTopics(kafka.topics()).withKafkaProperties(kafka.clientProperties());
                 CountDownLatch stopped = new CountDownLatch(1);
                 SinkWorker sink = SinkWorker.start(config, store);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,7 +7,6 @@ import io.kembed.core.event.InvalidEventException;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.vector.FloatVectors;
 import io.kembed.embed.BiEncoder;
-import io.kembed.embed.EmbedWorkerConfig;
 import io.kembed.embed.PassageEmbedding;
 import io.kembed.embed.TextChunk;
 import io.kembed.producer.ChangePublisher;
@@ -140,10 +139,5 @@ public final class BeirEvaluation {
                     .toList());
         }
         return run;
-    }
-
-    /** For callers that need the worker's default overlap without a pipeline. */
-    public static int defaultOverlap() {
-        return EmbedWorkerConfig.DEFAULT_CHUNK_OVERLAP_TOKENS;
     }
 }

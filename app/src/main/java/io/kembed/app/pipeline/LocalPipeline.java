@@ -64,7 +64,7 @@ public final class LocalPipeline implements AutoCloseable {
                 options.stateDir()).withTopics(options.topics()).withKafkaProperties(options.kafkaProperties());
         this.worker = EmbedWorker.start(workerConfig, encoder, registry);
         SinkWorkerConfig sinkConfig = SinkWorkerConfig.defaults(bootstrapServers, options.collection())
-                .withTopics(options.topics());
+                .withTopics(options.topics()).withKafkaProperties(options.kafkaProperties());
         this.sink = SinkWorker.start(sinkConfig, store);
     }
 

@@ -1,0 +1,237 @@
+package io.kembed.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kembed.core.event.EntityKey;
+import io.kembed.core.kafka.DeadLetters;
+import io.kembed.core.kafka.EmbeddedKafka;
+import io.kembed.core.kafka.TopicAdmin;
+import io.kembed.core.kafka.TopicNames;
+import io.kembed.core.store.SearchHit;
+import io.kembed.core.store.VectorPoint;
+import io.kembed.core.store.VectorStore;
+import io.kembed.core.store.VectorStoreException;
+import io.kembed.core.vector.ChunkVector;
+import io.kembed.core.vector.EmbeddingRecord;
+import io.kembed.core.vector.EmbeddingRecordCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sink on a real embedded KRaft broker and a real Lucene store: writes what the vectors topic says, retries
+ * a failing store without losing or skipping anything, and dead-letters records it cannot decode.
+ */
+class SinkWorkerIT {
+
+    private static final int DIMS = 8;
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    private static TopicNames topics(String prefix) {
+        TopicNames names = new TopicNames(prefix);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicAdmin.ensureTopics(admin, names, new TopicAdmin.Layout(2, (short) 1));
+        }
+        return names;
+    }
+
+    private static float[] vector(Random random) {
+        float[] v = new float[DIMS];
+        double n = 0;
+        for (int i = 0; i < DIMS; i++) {
+            v[i] = (float) random.nextGaussian();
+            n += v[i] * v[i];
+        }
+        for (int i = 0; i < DIMS; i++) {
+            v[i] /= (float) Math.sqrt(n);
+        }
+        return v;
+    }
+
+    private static void send(TopicNames topics, List<ProducerRecord<byte[], byte[]>> records) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            records.forEach(producer::send);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(TopicNames topics, EmbeddingRecord r) {
+        return new ProducerRecord<>(topics.vectors(), r.key().toKafkaKey().getBytes(StandardCharsets.UTF_8),
+                EmbeddingRecordCodec.encode(r));
+    }
+
+    private static SinkWorkerConfig config(TopicNames topics) {
+        return new SinkWorkerConfig(kafka.bootstrapServers(), "sink-" + topics.prefix(), topics, 100,
+                Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(200), Map.of());
+    }
+
+    private static void awaitCount(VectorStore store, String tenant, long expected) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (store.count(tenant) != expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(store.count(tenant)).isEqualTo(expected);
+    }
+
+    @Test
+    void failingStore_isRetriedWithBackoff_untilEveryPointIsWritten() throws Exception {
+        TopicNames topics = topics("retry");
+        Random random = new Random(7);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            EntityKey key = EntityKey.contact("t", "c" + i);
+            records.add(record(topics, EmbeddingRecord.upsert(key, 1, "m", DIMS, null, "title " + i,
+                    List.of(new ChunkVector(0, 5, false, "s", vector(random))), 0)));
+        }
+        send(topics, records);
+        try (VectorStore lucene = VectorStores.lucene(dir, "retry", DIMS);
+                FlakyStore store = new FlakyStore(lucene, 5);
+                SinkWorker sink = SinkWorker.start(config(topics), store)) {
+            awaitCount(store, "t", 300);
+            assertThat(sink.storeRetries()).isGreaterThanOrEqualTo(5);
+            assertThat(sink.failure()).isNull();
+        }
+    }
+
+    @Test
+    void upsertsAndDeletes_leaveTheLatestState_andUndecodableRecordsAreDeadLettered() throws Exception {
+        TopicNames topics = topics("state");
+        Random random = new Random(11);
+        EntityKey a = EntityKey.document("t", "a");
+        EntityKey b = EntityKey.document("t", "b");
+        List<ChunkVector> three = List.of(new ChunkVector(0, 9, false, "a0", vector(random)),
+                new ChunkVector(1, 9, false, "a1", vector(random)), new ChunkVector(2, 9, false, "a2", vector(random)));
+        send(topics, List.of(
+                record(topics, EmbeddingRecord.upsert(a, 1, "m", DIMS, null, "A", three, 0)),
+                record(topics, EmbeddingRecord.upsert(b, 1, "m", DIMS, null, "B",
+                        List.of(new ChunkVector(0, 4, false, "b0", vector(random))), 0)),
+                new ProducerRecord<>(topics.vectors(), "t/document/x".getBytes(StandardCharsets.UTF_8),
+                        "not a vectors record".getBytes(StandardCharsets.UTF_8)),
+                record(topics, EmbeddingRecord.upsert(a, 2, "m", DIMS, null, "A",
+                        List.of(new ChunkVector(0, 9, false, "a0 v2", vector(random))), 3)),
+                record(topics, EmbeddingRecord.delete(b, 2, "m", DIMS, null))));
+        try (VectorStore store = VectorStores.lucene(dir, "state", DIMS);
+                SinkWorker sink = SinkWorker.start(config(topics), store)) {
+            awaitCount(store, "t", 1);
+            List<SearchHit> hits = store.search("t", vector(new Random(1)), 10);
+            assertThat(hits).singleElement().satisfies(h -> {
+                assertThat(h.entity()).isEqualTo(a);
+                assertThat(h.version()).isEqualTo(2);
+                assertThat(h.snippet()).isEqualTo("a0 v2");
+            });
+            assertThat(sink.deadLettered()).isEqualTo(1);
+        }
+        ConsumerRecord<byte[], byte[]> dead = readOne(topics.deadLetter());
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.STAGE)).isEqualTo("sink");
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("BAD_VECTORS");
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(topics.vectors());
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not a vectors record");
+    }
+
+    private static ConsumerRecord<byte[], byte[]> readOne(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no record on " + topic);
+    }
+
+    /** Fault injection: a real store whose first {@code failures} upserts throw as an unreachable backend would. */
+    private static final class FlakyStore implements VectorStore {
+        private final VectorStore delegate;
+        private final AtomicInteger failuresLeft;
+
+        FlakyStore(VectorStore delegate, int failures) {
+            this.delegate = delegate;
+            this.failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        public String collection() {
+            return delegate.collection();
+        }
+
+        @Override
+        public int dims() {
+            return delegate.dims();
+        }
+
+        @Override
+        public void upsert(List<VectorPoint> points) {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new VectorStoreException("injected: store unavailable");
+            }
+            delegate.upsert(points);
+        }
+
+        @Override
+        public void deleteEntity(EntityKey entity, int fromChunk) {
+            delegate.deleteEntity(entity, fromChunk);
+        }
+
+        @Override
+        public List<SearchHit> search(String tenantId, float[] query, int k) {
+            return delegate.search(tenantId, query, k);
+        }
+
+        @Override
+        public long count(String tenantId) {
+            return delegate.count(tenantId);
+        }
+
+        @Override
+        public void flush() {
+            delegate.flush();
+        }
+
+        @Override
+        public void close() {
+            // the delegate is closed by its own try-with-resources
+        }
+    }
+}
