@@ -36,11 +36,11 @@ public final class LocalPipeline implements AutoCloseable {
     private final BiEncoder encoder;
     private final VectorStore store;
     private final MeterRegistry registry = new SimpleMeterRegistry();
-    private EmbedWorker worker;
-    private SinkWorker sink;
+    private final EmbedWorker worker;
+    private final SinkWorker sink;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
-    private LocalPipeline(PipelineOptions options, BiEncoder encoder, boolean startWorkers) {
+    private LocalPipeline(PipelineOptions options, BiEncoder encoder) {
         this.options = options;
         this.encoder = encoder;
         this.kafka = options.bootstrapServers() == null ? EmbeddedKafka.start() : null;
@@ -50,16 +50,6 @@ public final class LocalPipeline implements AutoCloseable {
         this.admin = Admin.create(adminProps);
         TopicAdmin.ensureTopics(admin, options.topics(), options.layout());
         this.store = VectorStores.lucene(options.storeDir(), options.collection(), options.model().dims());
-        if (startWorkers) {
-            startWorkers();
-        }
-    }
-
-    /** Starts the embed worker and the sink (once). */
-    public synchronized void startWorkers() {
-        if (worker != null) {
-            return;
-        }
         EmbedWorkerConfig workerConfig = EmbedWorkerConfig.defaults(bootstrapServers, options.model(),
                 options.stateDir()).withTopics(options.topics()).withKafkaProperties(options.kafkaProperties());
         this.worker = EmbedWorker.start(workerConfig, encoder, registry);
@@ -74,12 +64,7 @@ public final class LocalPipeline implements AutoCloseable {
      * @throws IllegalStateException if Kafka cannot start or the topics cannot be created
      */
     public static LocalPipeline start(PipelineOptions options, BiEncoder encoder) {
-        return new LocalPipeline(options, encoder, true);
-    }
-
-    /** Starts Kafka, the topics and the store only; {@link #startWorkers()} starts the rest (for benchmarks). */
-    public static LocalPipeline startPaused(PipelineOptions options, BiEncoder encoder) {
-        return new LocalPipeline(options, encoder, false);
+        return new LocalPipeline(options, encoder);
     }
 
     public String bootstrapServers() {
@@ -171,12 +156,8 @@ public final class LocalPipeline implements AutoCloseable {
         for (AutoCloseable c : owned) {
             closeQuietly(c);
         }
-        if (sink != null) {
-            closeQuietly(sink);
-        }
-        if (worker != null) {
-            closeQuietly(worker);
-        }
+        closeQuietly(sink);
+        closeQuietly(worker);
         closeQuietly(store);
         closeQuietly(admin);
         if (kafka != null) {
