@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -87,6 +88,9 @@ public final class EmbedWorker implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "300000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Streams' exactly-once default is 10 s; a transaction spans at least one flush (up to 64 texts per task,
+        // several seconds of CPU on 2 cores), and a longer one would be aborted and its batch embedded again.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "120000");
         // Matches the topics' max.message.bytes (4 MiB): a long document's chunk vectors travel in one record.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(4 * 1024 * 1024));
         p.putAll(config.kafkaProperties());
@@ -127,8 +131,8 @@ public final class EmbedWorker implements AutoCloseable {
      */
     @Override
     public void close() {
-        streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT)
-                .leaveGroup(true));
+        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         stopped.countDown();
     }
 }

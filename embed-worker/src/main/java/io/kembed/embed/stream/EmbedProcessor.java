@@ -193,6 +193,10 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private void finishFlush(int changes, long start) {
         metrics.flushed(changes, System.nanoTime() - start);
         updatePendingGauge();
+        // Commit the transaction with this batch's vectors now: Streams would otherwise keep processing (and
+        // flushing) within one transaction, whose age is bounded by transaction.timeout.ms, and hold the vectors
+        // back from read_committed consumers.
+        context.commit();
     }
 
     private void embedAlone(Prepared p, List<String> texts) {
