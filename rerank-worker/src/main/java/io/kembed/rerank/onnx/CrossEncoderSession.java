@@ -1,0 +1,165 @@
+package io.kembed.rerank.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.kembed.embed.EmbeddingException;
+import io.kembed.embed.model.ModelLoadException;
+import io.kembed.rerank.plan.EncodedPair;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An ONNX Runtime session over a sequence-classification graph (BERT or XLM-RoBERTa family): inputs
+ * {@code input_ids}, {@code attention_mask} and, only if the graph declares it, {@code token_type_ids}, each
+ * {@code long[batch, seq]}; output {@code logits float[batch, 1]} (one relevance logit per pair).
+ *
+ * <p>Thread-safe: {@link OrtSession#run} may be called concurrently; every tensor and result is closed before
+ * {@link #logits} returns.
+ */
+public final class CrossEncoderSession implements AutoCloseable {
+
+    static final String INPUT_IDS = "input_ids";
+    static final String ATTENTION_MASK = "attention_mask";
+    static final String TOKEN_TYPE_IDS = "token_type_ids";
+    static final String LOGITS = "logits";
+
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final boolean takesTokenTypes;
+    private final long padId;
+
+    private CrossEncoderSession(OrtEnvironment environment, OrtSession session, boolean takesTokenTypes,
+            long padId) {
+        this.environment = environment;
+        this.session = session;
+        this.takesTokenTypes = takesTokenTypes;
+        this.padId = padId;
+    }
+
+    /**
+     * Opens a session: {@code intraOpThreads} threads inside an operator, one inter-op thread, all optimisations.
+     *
+     * @param padId the vocabulary's padding id (0 for BERT's {@code [PAD]}, 1 for XLM-RoBERTa's {@code <pad>});
+     *     padded positions are masked out, so it matters only for graphs that look at it
+     * @throws ModelLoadException if the file cannot be loaded or lacks {@code input_ids}/{@code attention_mask}
+     */
+    public static CrossEncoderSession open(Path onnx, int intraOpThreads, long padId) {
+        Objects.requireNonNull(onnx, "onnx");
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intraOpThreads must be >= 1, got " + intraOpThreads);
+        }
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = environment.createSession(onnx.toString(), options);
+            Set<String> inputs = session.getInputNames();
+            if (!inputs.contains(INPUT_IDS) || !inputs.contains(ATTENTION_MASK)) {
+                throw new ModelLoadException(onnx + " is not a sequence-classification graph: inputs " + inputs
+                        + ", need " + INPUT_IDS + " and " + ATTENTION_MASK);
+            }
+            return new CrossEncoderSession(environment, session, inputs.contains(TOKEN_TYPE_IDS), padId);
+        } catch (OrtException e) {
+            ModelLoadException failure =
+                    new ModelLoadException("ONNX Runtime cannot load " + onnx + ": " + e.getMessage(), e);
+            closeQuietly(session, failure);
+            throw failure;
+        } catch (RuntimeException e) {
+            closeQuietly(session, e);
+            throw e;
+        }
+    }
+
+    /** @return true if the graph takes {@code token_type_ids} (BERT does, XLM-RoBERTa does not) */
+    public boolean takesTokenTypes() {
+        return takesTokenTypes;
+    }
+
+    /**
+     * Scores one batch, padded on the right to its longest pair.
+     *
+     * @param batch pairs, non-empty
+     * @return {@code float[batch]}: the first logit of each pair, in batch order
+     * @throws EmbeddingException if ONNX Runtime fails or the output is not {@code float[batch, n >= 1]}
+     */
+    public float[] logits(List<EncodedPair> batch) {
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        int size = batch.size();
+        int seq = 0;
+        for (EncodedPair pair : batch) {
+            seq = Math.max(seq, pair.length());
+        }
+        long[] ids = new long[size * seq];
+        long[] types = new long[size * seq];
+        long[] mask = new long[size * seq];
+        java.util.Arrays.fill(ids, padId);
+        for (int b = 0; b < size; b++) {
+            EncodedPair pair = batch.get(b);
+            int offset = b * seq;
+            System.arraycopy(pair.ids(), 0, ids, offset, pair.length());
+            System.arraycopy(pair.typeIds(), 0, types, offset, pair.length());
+            java.util.Arrays.fill(mask, offset, offset + pair.length(), 1L);
+        }
+        long[] shape = {size, seq};
+        try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
+                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
+                OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape)) {
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            inputs.put(INPUT_IDS, idsTensor);
+            inputs.put(ATTENTION_MASK, maskTensor);
+            if (takesTokenTypes) {
+                inputs.put(TOKEN_TYPE_IDS, typeTensor);
+            }
+            try (OrtSession.Result result = session.run(inputs)) {
+                Optional<OnnxValue> named = result.get(LOGITS);
+                Object value = (named.isPresent() ? named.get() : result.get(0)).getValue();
+                if (!(value instanceof float[][] rows) || rows.length != size || rows[0].length < 1) {
+                    throw new EmbeddingException("expected logits float[" + size + ", 1], got "
+                            + value.getClass().getSimpleName(), null);
+                }
+                float[] out = new float[size];
+                for (int b = 0; b < size; b++) {
+                    out[b] = rows[b][0];
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new EmbeddingException("ONNX Runtime failed on a batch of " + size + " x " + seq + " tokens: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Releases the native session; call once no {@link #logits} is in flight. */
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new EmbeddingException("ONNX Runtime failed to close the session: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session, Exception failure) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+}
