@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Collection;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -72,6 +76,7 @@ public final class RequestServer implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running = true;
+    private volatile Set<TopicPartition> assignment = Set.of();
 
     private RequestServer(Config config, RequestHandler handler, Clock clock) {
         this.config = config;
@@ -100,9 +105,31 @@ public final class RequestServer implements AutoCloseable {
 
     static RequestServer start(Config config, RequestHandler handler, Clock clock) {
         RequestServer server = new RequestServer(config, Objects.requireNonNull(handler, "handler"), clock);
-        server.consumer.subscribe(List.of(config.requestsTopic()));
+        server.consumer.subscribe(List.of(config.requestsTopic()), server.new AssignmentTracker());
         server.thread.start();
         return server;
+    }
+
+    /** The requests-topic partitions this server owns now (empty before it joins its group). */
+    public Set<TopicPartition> assignment() {
+        return assignment;
+    }
+
+    /** Keeps {@link #assignment()} readable from other threads (the consumer itself is not thread-safe). */
+    private final class AssignmentTracker implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> now = new java.util.HashSet<>(assignment);
+            now.removeAll(partitions);
+            assignment = Set.copyOf(now);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> now = new java.util.HashSet<>(assignment);
+            now.addAll(partitions);
+            assignment = Set.copyOf(now);
+        }
     }
 
     public Counters counters() {

@@ -1,0 +1,191 @@
+package io.kembed.rerank.requestreply;
+
+import io.kembed.core.requestreply.ReplyTopics;
+import io.kembed.core.requestreply.Reply;
+import io.kembed.core.requestreply.Request;
+import io.kembed.core.requestreply.RequestHandler;
+import io.kembed.core.requestreply.RequestServer;
+import io.kembed.rerank.RerankResult;
+import io.kembed.rerank.Reranker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a {@link Reranker} on {@code <prefix>.rerank.requests} through a {@link RequestServer}. The requests of
+ * one poll are handled together, up to {@link Config#maxBatchPassages} passages in all; requests beyond that budget
+ * get {@link RerankErrorCode#OVERLOADED} at once rather than waiting behind the batch. A request that cannot be
+ * decoded or breaks a {@link RerankRequest} limit gets {@link RerankErrorCode#INVALID_REQUEST}; a reranker failure
+ * gets {@link RerankErrorCode#MODEL_UNAVAILABLE}; a request whose deadline passes while earlier requests of its
+ * batch are scored is dropped (counted) like one that arrived expired. Never stops on a bad request.
+ *
+ * <p>The {@link Reranker} interface scores one query at a time, so the requests of a batch are scored one after
+ * another on the server's poll thread.
+ */
+public final class RerankWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RerankWorker.class);
+
+    /**
+     * @param groupId consumer group of every worker serving this prefix (default {@code kembed-rerank})
+     * @param requestPartitions partitions of the requests topic when this worker creates it
+     * @param maxBatch most requests per poll
+     * @param maxBatchPassages passages budget of one poll's requests; the rest get OVERLOADED
+     * @param kafkaProperties passed to the Kafka clients untouched
+     */
+    public record Config(String bootstrapServers, RerankTopics topics, String groupId, int requestPartitions,
+            int maxBatch, int maxBatchPassages, Map<String, Object> kafkaProperties) {
+
+        public static final String DEFAULT_GROUP_ID = "kembed-rerank";
+        public static final int DEFAULT_REQUEST_PARTITIONS = 4;
+        public static final int DEFAULT_MAX_BATCH = 16;
+        /** Four full requests: at about 4 ms a pair on two cores, a budget of roughly 1.6 s of scoring. */
+        public static final int DEFAULT_MAX_BATCH_PASSAGES = 4 * RerankRequest.MAX_PASSAGES;
+
+        public Config {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Objects.requireNonNull(topics, "topics");
+            Objects.requireNonNull(groupId, "groupId");
+            if (requestPartitions < 1 || maxBatch < 1 || maxBatchPassages < RerankRequest.MAX_PASSAGES) {
+                throw new IllegalArgumentException("requestPartitions and maxBatch must be >= 1 and "
+                        + "maxBatchPassages >= " + RerankRequest.MAX_PASSAGES);
+            }
+            kafkaProperties = Map.copyOf(kafkaProperties);
+        }
+
+        public static Config defaults(String bootstrapServers, RerankTopics topics) {
+            return new Config(bootstrapServers, topics, DEFAULT_GROUP_ID, DEFAULT_REQUEST_PARTITIONS,
+                    DEFAULT_MAX_BATCH, DEFAULT_MAX_BATCH_PASSAGES, Map.of());
+        }
+    }
+
+    /** Counters of this worker; the server's own (expired on arrival, malformed) are in {@link #serverCounters()}. */
+    public record Counters(long scored, long invalid, long overloaded, long failed, long expiredInBatch) {
+    }
+
+    private final Reranker reranker;
+    private final Config config;
+    private final Clock clock;
+    private final AtomicLong scored = new AtomicLong();
+    private final AtomicLong invalid = new AtomicLong();
+    private final AtomicLong overloaded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong expiredInBatch = new AtomicLong();
+    private final RequestServer server;
+
+    private RerankWorker(Config config, Reranker reranker, Clock clock) {
+        this.config = config;
+        this.reranker = reranker;
+        this.clock = clock;
+        Map<String, Object> adminProps = new HashMap<>(config.kafkaProperties());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(adminProps)) {
+            ReplyTopics.ensure(admin, config.topics().requests(), config.requestPartitions(), (short) -1);
+        }
+        this.server = RequestServer.start(new RequestServer.Config(config.bootstrapServers(),
+                config.topics().requests(), config.groupId(), config.maxBatch(), config.kafkaProperties()),
+                new Handler());
+    }
+
+    /**
+     * Creates the requests topic if missing and starts serving.
+     *
+     * @param reranker owned by the caller (not closed by {@link #close()})
+     */
+    public static RerankWorker start(Config config, Reranker reranker) {
+        return new RerankWorker(config, Objects.requireNonNull(reranker, "reranker"), Clock.systemUTC());
+    }
+
+    public Counters counters() {
+        return new Counters(scored.get(), invalid.get(), overloaded.get(), failed.get(), expiredInBatch.get());
+    }
+
+    public RequestServer.Counters serverCounters() {
+        return server.counters();
+    }
+
+    /** Requests-topic partitions this worker owns now. */
+    public java.util.Set<org.apache.kafka.common.TopicPartition> assignment() {
+        return server.assignment();
+    }
+
+    /** Stops taking requests; the batch in progress is answered first. */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    private final class Handler implements RequestHandler {
+
+        @Override
+        public List<Reply> handle(List<Request> requests) {
+            List<Reply> replies = new ArrayList<>(requests.size());
+            int budget = config.maxBatchPassages();
+            for (Request request : requests) {
+                RerankRequest rr;
+                try {
+                    rr = RerankCodec.decodeRequest(request.payload());
+                } catch (IllegalArgumentException e) {
+                    replies.add(reply(request, invalid(e.getMessage())));
+                    continue;
+                }
+                String problem = rr.validate();
+                if (problem != null) {
+                    replies.add(reply(request, invalid(problem)));
+                    continue;
+                }
+                if (rr.passages().size() > budget) {
+                    overloaded.incrementAndGet();
+                    replies.add(reply(request, RerankReply.error(RerankErrorCode.OVERLOADED,
+                            "batch budget of " + config.maxBatchPassages() + " passages is full")));
+                    continue;
+                }
+                if (request.expired(clock.millis())) {
+                    expiredInBatch.incrementAndGet();
+                    continue; // nobody waits for it any more
+                }
+                budget -= rr.passages().size();
+                replies.add(reply(request, score(rr)));
+            }
+            return replies;
+        }
+
+        private RerankReply invalid(String problem) {
+            invalid.incrementAndGet();
+            LOG.debug("invalid rerank request: {}", problem);
+            return RerankReply.error(RerankErrorCode.INVALID_REQUEST, problem);
+        }
+
+        private RerankReply score(RerankRequest rr) {
+            try {
+                List<RerankResult> results = rr.passages().isEmpty() ? List.of()
+                        : reranker.rerank(rr.query(), rr.passages(), rr.topN());
+                scored.incrementAndGet();
+                return RerankReply.ok(results, reranker, false);
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                LOG.warn("reranker {} failed", reranker.id(), e);
+                return RerankReply.error(RerankErrorCode.MODEL_UNAVAILABLE, String.valueOf(e.getMessage()));
+            }
+        }
+
+        private Reply reply(Request request, RerankReply reply) {
+            return request.reply(RerankCodec.encode(reply));
+        }
+
+        @Override
+        public byte[] failurePayload(Request request, RuntimeException failure) {
+            failed.incrementAndGet();
+            return RerankCodec.encode(RerankReply.error(RerankErrorCode.MODEL_UNAVAILABLE,
+                    String.valueOf(failure.getMessage())));
+        }
+    }
+}
