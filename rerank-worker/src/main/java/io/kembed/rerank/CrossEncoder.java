@@ -163,8 +163,10 @@ public final class CrossEncoder implements Reranker {
         if (passages.isEmpty()) {
             throw new IllegalArgumentException("no passages to rerank");
         }
-        if (passages.contains(null)) {
-            throw new IllegalArgumentException("passages must not contain null");
+        for (String passage : passages) { // not contains(null): List.of(..) throws NPE on it
+            if (passage == null) {
+                throw new IllegalArgumentException("passages must not contain null");
+            }
         }
         if (topN < 1) {
             throw new IllegalArgumentException("topN must be >= 1, got " + topN);

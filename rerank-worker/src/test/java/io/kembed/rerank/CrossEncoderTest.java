@@ -1,0 +1,175 @@
+package io.kembed.rerank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kembed.embed.model.ModelLoadException;
+import io.kembed.rerank.CrossEncoderSpec.Family;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cross-encoder against the committed tiny BERT fixture, whose reference logits torch computed
+ * (rerank-worker/scripts/make_cross_encoder_fixtures.py).
+ */
+class CrossEncoderTest {
+
+    static final Path TINY = Path.of("src", "test", "resources", "cross-encoder-tiny").toAbsolutePath();
+    static final CrossEncoderSpec SPEC = CrossEncoderSpec.local("tiny-bert", Family.BERT, 64, TINY);
+    static final CrossEncoderOptions OPTIONS =
+            CrossEncoderOptions.defaults().withCacheDir(Path.of("target", "kembed-models").toAbsolutePath());
+
+    static final List<String> QUERIES = new ArrayList<>();
+    static final List<String> PASSAGES = new ArrayList<>();
+    static final List<Float> LOGITS = new ArrayList<>();
+
+    @BeforeAll
+    static void readReference() throws IOException {
+        JsonNode reference = new ObjectMapper().readTree(TINY.resolve("reference.json").toFile());
+        for (JsonNode row : reference.get("pairs")) {
+            QUERIES.add(row.get("query").asText());
+            PASSAGES.add(row.get("passage").asText());
+            LOGITS.add((float) row.get("logit").asDouble());
+        }
+    }
+
+    @Test
+    void logits_equalTorchs_within1e4_inOnePaddedBatch() {
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS)) {
+            assertThat(encoder.kind()).isEqualTo(Reranker.Kind.CROSS_ENCODER);
+            assertThat(encoder.id()).isEqualTo("cross-encoder:tiny-bert");
+            // Each query with all eight passages in one call: the reference row's pair must match.
+            for (int i = 0; i < QUERIES.size(); i++) {
+                float[] scores = encoder.score(QUERIES.get(i), PASSAGES);
+                assertThat(scores[i]).as("pair %d", i).isCloseTo(LOGITS.get(i), within(1e-4f));
+            }
+        }
+    }
+
+    @Test
+    void rerank_ordersByLogit_andSigmoidOptionMapsScoresKeepingTheOrder() {
+        String query = QUERIES.get(0);
+        List<String> passages = List.of(PASSAGES.get(0), PASSAGES.get(1));
+        try (CrossEncoder raw = CrossEncoder.load(SPEC, OPTIONS);
+                CrossEncoder sig = CrossEncoder.load(SPEC, OPTIONS.withSigmoid(true))) {
+            float[] logits = raw.score(query, passages);
+            assertThat(logits[0]).isCloseTo(LOGITS.get(0), within(1e-4f));
+            float[] probabilities = sig.score(query, passages);
+            for (int i = 0; i < 2; i++) {
+                assertThat(probabilities[i]).isCloseTo((float) (1 / (1 + Math.exp(-logits[i]))), within(1e-6f))
+                        .isBetween(0f, 1f);
+            }
+            List<RerankResult> rawTop = raw.rerank(query, passages, 2);
+            List<RerankResult> sigTop = sig.rerank(query, passages, 2);
+            assertThat(rawTop).extracting(RerankResult::index).containsExactlyElementsOf(
+                    sigTop.stream().map(RerankResult::index).toList());
+            assertThat(rawTop.get(0).score()).isGreaterThanOrEqualTo(rawTop.get(1).score());
+            assertThat(raw.rerank(query, passages, 1)).hasSize(1);
+        }
+    }
+
+    @Test
+    void deadline_tinyBudget_scoresAPrefix_andKeepsVectorOrderForTheRest() {
+        // 5 ms per padded token before any measurement: passages 0 and 1 make 17-token pairs with query 0, so the
+        // first two cost 170 ms and the first three (padded to 17) 255 ms; 200 ms leaves ~30 ms for tokenising.
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS.withInitialNanosPerToken(5_000_000))) {
+            RerankOutcome outcome = encoder.rerankWithin(QUERIES.get(0), PASSAGES, 8, 200);
+            assertThat(outcome.partial()).isTrue();
+            assertThat(outcome.scoredCount()).isBetween(1, 2);
+            int k = outcome.scoredCount();
+            List<RerankResult> results = outcome.results();
+            assertThat(results).hasSize(8);
+            assertThat(results.subList(0, k)).allMatch(RerankOutcome::isScored)
+                    .extracting(RerankResult::index).allMatch(i -> i < k);
+            assertThat(results.subList(k, 8)).noneMatch(RerankOutcome::isScored)
+                    .extracting(RerankResult::index).containsExactlyElementsOf(range(k, 8));
+            assertThat(results.get(0).score()).isCloseTo(Collections.max(reference(encoder, k)), within(1e-4f));
+
+            RerankOutcome none = encoder.rerankWithin(QUERIES.get(0), PASSAGES, 3, 0);
+            assertThat(none.scoredCount()).isZero();
+            assertThat(none.partial()).isTrue();
+            assertThat(none.results()).extracting(RerankResult::index).containsExactly(0, 1, 2);
+        }
+    }
+
+    /** Scores of the first {@code k} passages against query 0, computed without a deadline. */
+    private static List<Float> reference(CrossEncoder encoder, int k) {
+        float[] scores = encoder.score(QUERIES.get(0), PASSAGES.subList(0, k));
+        List<Float> out = new ArrayList<>();
+        for (float s : scores) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    @Test
+    void deadline_ampleBudget_scoresAll_andEqualsPlainRerank() {
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS)) {
+            RerankOutcome outcome = encoder.rerankWithin(QUERIES.get(2), PASSAGES, 5, 60_000);
+            assertThat(outcome.partial()).isFalse();
+            assertThat(outcome.scoredCount()).isEqualTo(8);
+            assertThat(outcome.truncatedPairs()).isZero();
+            assertThat(outcome.results()).hasSize(5).allMatch(RerankOutcome::isScored);
+            assertThat(outcome.results()).extracting(RerankResult::index).containsExactlyElementsOf(
+                    encoder.rerank(QUERIES.get(2), PASSAGES, 5).stream().map(RerankResult::index).toList());
+            assertThat(encoder.nanosPerToken()).isPositive();
+        }
+    }
+
+    @Test
+    void pairsOverTheTokenCap_areTruncated_andCounted() {
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS.withMaxPairTokens(12))) {
+            // with query 0 (7 tokens): passage 0 makes a 17-token pair, "cats" an 11-token one
+            RerankOutcome outcome = encoder.rerankWithin(QUERIES.get(0), List.of(PASSAGES.get(0), "cats"), 2, 60_000);
+            assertThat(outcome.truncatedPairs()).isEqualTo(1);
+            assertThat(encoder.pairsTruncated()).isEqualTo(1);
+            assertThat(encoder.maxPairTokens()).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void badInput_isRejected() {
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS)) {
+            assertThatThrownBy(() -> encoder.rerank("q", List.of(), 3))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> encoder.rerank("q", List.of("p"), 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> encoder.rerankWithin("q", List.of(), 3, 100))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> encoder.rerankWithin("q", List.of("p"), 0, 100))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> encoder.rerankWithin("q", List.of("p"), 1, -1))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void registry_unpinnedEntry_failsToLoad_askingForTheSha256() {
+        assertThat(CrossEncoderRegistry.all()).extracting(CrossEncoderSpec::huggingFaceRepo).containsExactly(
+                "cross-encoder/ms-marco-MiniLM-L-6-v2", "BAAI/bge-reranker-base", "BAAI/bge-reranker-v2-m3");
+        assertThat(CrossEncoderRegistry.get(CrossEncoderRegistry.DEFAULT_ID).pinned()).isTrue();
+        CrossEncoderSpec unpinned = CrossEncoderRegistry.get("bge-reranker-v2-m3");
+        assertThat(unpinned.pinned()).isFalse();
+        assertThatThrownBy(() -> CrossEncoder.load(unpinned, OPTIONS))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("no pinned sha256")
+                .hasMessageContaining("withSha256");
+        assertThat(unpinned.withSha256("a".repeat(64), "b".repeat(64)).pinned()).isTrue();
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+}
