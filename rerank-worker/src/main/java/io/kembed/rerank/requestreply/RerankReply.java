@@ -16,8 +16,11 @@ import java.util.List;
 public record RerankReply(List<Result> results, String rerankerId, Reranker.Kind kind, boolean partial,
         Error error) {
 
-    /** @param score see {@link RerankResult#score()} */
-    public record Result(int index, float score) {
+    /**
+     * @param score see {@link RerankResult#score()}; null for a candidate left unscored by a deadline-aware
+     *     reranker (it keeps its vector-order place after the scored ones)
+     */
+    public record Result(int index, Float score) {
     }
 
     public record Error(RerankErrorCode code, String message) {
@@ -28,7 +31,8 @@ public record RerankReply(List<Result> results, String rerankerId, Reranker.Kind
     }
 
     public static RerankReply ok(List<RerankResult> results, Reranker reranker, boolean partial) {
-        return new RerankReply(results.stream().map(r -> new Result(r.index(), r.score())).toList(), reranker.id(),
+        return new RerankReply(results.stream()
+                .map(r -> new Result(r.index(), Float.isNaN(r.score()) ? null : r.score())).toList(), reranker.id(),
                 reranker.kind(), partial, null);
     }
 
@@ -36,7 +40,10 @@ public record RerankReply(List<Result> results, String rerankerId, Reranker.Kind
         return new RerankReply(List.of(), null, null, false, new Error(code, message));
     }
 
+    /** The results as {@link RerankResult}s; an unscored candidate carries {@link Float#NaN}, as in
+     * {@link io.kembed.rerank.RerankOutcome}. */
     public List<RerankResult> rerankResults() {
-        return results.stream().map(r -> new RerankResult(r.index(), r.score())).toList();
+        return results.stream()
+                .map(r -> new RerankResult(r.index(), r.score() == null ? Float.NaN : r.score())).toList();
     }
 }

@@ -5,6 +5,8 @@ import io.kembed.core.requestreply.Reply;
 import io.kembed.core.requestreply.Request;
 import io.kembed.core.requestreply.RequestHandler;
 import io.kembed.core.requestreply.RequestServer;
+import io.kembed.rerank.CrossEncoder;
+import io.kembed.rerank.RerankOutcome;
 import io.kembed.rerank.RerankResult;
 import io.kembed.rerank.Reranker;
 import java.time.Clock;
@@ -28,11 +30,16 @@ import org.slf4j.LoggerFactory;
  * batch are scored is dropped (counted) like one that arrived expired. Never stops on a bad request.
  *
  * <p>The {@link Reranker} interface scores one query at a time, so the requests of a batch are scored one after
- * another on the server's poll thread.
+ * another on the server's poll thread. A {@link CrossEncoder} is deadline-aware: each request gets what is left of
+ * its deadline, less {@link #REPLY_MARGIN_MS}, as its budget ({@link CrossEncoder#rerankWithin}); candidates that
+ * do not fit keep vector order and the reply says {@code partial}.
  */
 public final class RerankWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RerankWorker.class);
+
+    /** Time kept back from a request's deadline for producing and fetching its reply (a few ms on a LAN), ms. */
+    public static final long REPLY_MARGIN_MS = 10;
 
     /**
      * @param groupId consumer group of every worker serving this prefix (default {@code kembed-rerank})
@@ -153,7 +160,7 @@ public final class RerankWorker implements AutoCloseable {
                     continue; // nobody waits for it any more
                 }
                 budget -= rr.passages().size();
-                replies.add(reply(request, score(rr)));
+                replies.add(reply(request, score(rr, request)));
             }
             return replies;
         }
@@ -164,10 +171,19 @@ public final class RerankWorker implements AutoCloseable {
             return RerankReply.error(RerankErrorCode.INVALID_REQUEST, problem);
         }
 
-        private RerankReply score(RerankRequest rr) {
+        private RerankReply score(RerankRequest rr, Request request) {
             try {
-                List<RerankResult> results = rr.passages().isEmpty() ? List.of()
-                        : reranker.rerank(rr.query(), rr.passages(), rr.topN());
+                if (rr.passages().isEmpty()) {
+                    scored.incrementAndGet();
+                    return RerankReply.ok(List.of(), reranker, false);
+                }
+                if (reranker instanceof CrossEncoder crossEncoder) {
+                    long budget = Math.max(0, request.remainingMs(clock.millis()) - REPLY_MARGIN_MS);
+                    RerankOutcome outcome = crossEncoder.rerankWithin(rr.query(), rr.passages(), rr.topN(), budget);
+                    scored.incrementAndGet();
+                    return RerankReply.ok(outcome.results(), reranker, outcome.partial());
+                }
+                List<RerankResult> results = reranker.rerank(rr.query(), rr.passages(), rr.topN());
                 scored.incrementAndGet();
                 return RerankReply.ok(results, reranker, false);
             } catch (RuntimeException e) {

@@ -40,6 +40,33 @@ class RerankProtocolTest {
         RerankReply ok = new RerankReply(List.of(new RerankReply.Result(1, 0.5f)), "bi-encoder:m",
                 Reranker.Kind.BI_ENCODER_FALLBACK, false, null);
         assertThat(RerankCodec.decodeReply(RerankCodec.encode(ok))).isEqualTo(ok);
+        RerankReply partial = new RerankReply(List.of(new RerankReply.Result(1, 2.5f), new RerankReply.Result(0, null)),
+                "cross-encoder:x", Reranker.Kind.CROSS_ENCODER, true, null);
+        RerankReply decoded = RerankCodec.decodeReply(RerankCodec.encode(partial));
+        assertThat(decoded).isEqualTo(partial);
+        assertThat(decoded.rerankResults().get(1).score()).isNaN();
+        Reranker stub = new Reranker() {
+            @Override
+            public String id() {
+                return "stub";
+            }
+
+            @Override
+            public Kind kind() {
+                return Kind.CROSS_ENCODER;
+            }
+
+            @Override
+            public List<io.kembed.rerank.RerankResult> rerank(String query, List<String> passages, int topN) {
+                return List.of();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        assertThat(RerankReply.ok(List.of(new io.kembed.rerank.RerankResult(3, Float.NaN)), stub, true).results())
+                .containsExactly(new RerankReply.Result(3, null));
         RerankReply error = RerankReply.error(RerankErrorCode.OVERLOADED, "full");
         assertThat(RerankCodec.decodeReply(RerankCodec.encode(error))).isEqualTo(error);
         assertThat(new String(RerankCodec.encode(error), StandardCharsets.UTF_8))
