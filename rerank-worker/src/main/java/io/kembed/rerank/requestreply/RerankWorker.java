@@ -1,25 +1,14 @@
 package io.kembed.rerank.requestreply;
 
 import io.kembed.core.requestreply.ReplyTopics;
-import io.kembed.core.requestreply.Reply;
-import io.kembed.core.requestreply.Request;
-import io.kembed.core.requestreply.RequestHandler;
 import io.kembed.core.requestreply.RequestServer;
-import io.kembed.rerank.CrossEncoder;
-import io.kembed.rerank.RerankOutcome;
-import io.kembed.rerank.RerankResult;
 import io.kembed.rerank.Reranker;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves a {@link Reranker} on {@code <prefix>.rerank.requests} through a {@link RequestServer}. The requests of
@@ -30,13 +19,11 @@ import org.slf4j.LoggerFactory;
  * batch are scored is dropped (counted) like one that arrived expired. Never stops on a bad request.
  *
  * <p>The {@link Reranker} interface scores one query at a time, so the requests of a batch are scored one after
- * another on the server's poll thread. A {@link CrossEncoder} is deadline-aware: each request gets what is left of
- * its deadline, less {@link #REPLY_MARGIN_MS}, as its budget ({@link CrossEncoder#rerankWithin}); candidates that
+ * another on the server's poll thread. A {@link io.kembed.rerank.CrossEncoder} is deadline-aware: each request gets what is left of
+ * its deadline, less {@link #REPLY_MARGIN_MS}, as its budget ({@link io.kembed.rerank.CrossEncoder#rerankWithin}); candidates that
  * do not fit keep vector order and the reply says {@code partial}.
  */
 public final class RerankWorker implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RerankWorker.class);
 
     /** Time kept back from a request's deadline for producing and fetching its reply (a few ms on a LAN), ms. */
     public static final long REPLY_MARGIN_MS = 10;
@@ -78,20 +65,11 @@ public final class RerankWorker implements AutoCloseable {
     public record Counters(long scored, long invalid, long overloaded, long failed, long expiredInBatch) {
     }
 
-    private final Reranker reranker;
-    private final Config config;
-    private final Clock clock;
-    private final AtomicLong scored = new AtomicLong();
-    private final AtomicLong invalid = new AtomicLong();
-    private final AtomicLong overloaded = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong expiredInBatch = new AtomicLong();
+    private final RerankHandler handler;
     private final RequestServer server;
 
     private RerankWorker(Config config, Reranker reranker, Clock clock) {
-        this.config = config;
-        this.reranker = reranker;
-        this.clock = clock;
+        this.handler = new RerankHandler(reranker, config.maxBatchPassages(), clock);
         Map<String, Object> adminProps = new HashMap<>(config.kafkaProperties());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         try (Admin admin = Admin.create(adminProps)) {
@@ -99,7 +77,7 @@ public final class RerankWorker implements AutoCloseable {
         }
         this.server = RequestServer.start(new RequestServer.Config(config.bootstrapServers(),
                 config.topics().requests(), config.groupId(), config.maxBatch(), config.kafkaProperties()),
-                new Handler());
+                handler);
     }
 
     /**
@@ -112,7 +90,7 @@ public final class RerankWorker implements AutoCloseable {
     }
 
     public Counters counters() {
-        return new Counters(scored.get(), invalid.get(), overloaded.get(), failed.get(), expiredInBatch.get());
+        return handler.counters();
     }
 
     public RequestServer.Counters serverCounters() {
@@ -128,80 +106,5 @@ public final class RerankWorker implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-    }
-
-    private final class Handler implements RequestHandler {
-
-        @Override
-        public List<Reply> handle(List<Request> requests) {
-            List<Reply> replies = new ArrayList<>(requests.size());
-            int budget = config.maxBatchPassages();
-            for (Request request : requests) {
-                RerankRequest rr;
-                try {
-                    rr = RerankCodec.decodeRequest(request.payload());
-                } catch (IllegalArgumentException e) {
-                    replies.add(reply(request, invalid(e.getMessage())));
-                    continue;
-                }
-                String problem = rr.validate();
-                if (problem != null) {
-                    replies.add(reply(request, invalid(problem)));
-                    continue;
-                }
-                if (rr.passages().size() > budget) {
-                    overloaded.incrementAndGet();
-                    replies.add(reply(request, RerankReply.error(RerankErrorCode.OVERLOADED,
-                            "batch budget of " + config.maxBatchPassages() + " passages is full")));
-                    continue;
-                }
-                if (request.expired(clock.millis())) {
-                    expiredInBatch.incrementAndGet();
-                    continue; // nobody waits for it any more
-                }
-                budget -= rr.passages().size();
-                replies.add(reply(request, score(rr, request)));
-            }
-            return replies;
-        }
-
-        private RerankReply invalid(String problem) {
-            invalid.incrementAndGet();
-            LOG.debug("invalid rerank request: {}", problem);
-            return RerankReply.error(RerankErrorCode.INVALID_REQUEST, problem);
-        }
-
-        private RerankReply score(RerankRequest rr, Request request) {
-            try {
-                if (rr.passages().isEmpty()) {
-                    scored.incrementAndGet();
-                    return RerankReply.ok(List.of(), reranker, false);
-                }
-                if (reranker instanceof CrossEncoder crossEncoder) {
-                    long budget = Math.max(0, request.remainingMs(clock.millis()) - REPLY_MARGIN_MS);
-                    RerankOutcome outcome = crossEncoder.rerankWithin(rr.query(), rr.passages(), rr.topN(), budget);
-                    scored.incrementAndGet();
-                    return RerankReply.ok(outcome.results(), reranker, outcome.partial());
-                }
-                List<RerankResult> results = reranker.rerank(rr.query(), rr.passages(), rr.topN());
-                scored.incrementAndGet();
-                return RerankReply.ok(results, reranker, false);
-            } catch (RuntimeException e) {
-                failed.incrementAndGet();
-                LOG.warn("reranker {} failed", reranker.id(), e);
-                return RerankReply.error(RerankErrorCode.MODEL_UNAVAILABLE, String.valueOf(e.getMessage()));
-            }
-        }
-
-        private Reply reply(Request request, RerankReply reply) {
-            return request.reply(RerankCodec.encode(reply));
-        }
-
-        @Override
-        public byte[] failurePayload(Request request, RuntimeException failure) {
-            failed.incrementAndGet();
-            return RerankCodec.encode(RerankReply.error(RerankErrorCode.MODEL_UNAVAILABLE,
-                    String.valueOf(failure.getMessage())));
-        }
     }
 }
