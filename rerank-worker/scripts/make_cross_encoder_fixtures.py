@@ -3,7 +3,8 @@
 
 Default: a tiny random-weight BERT cross-encoder (2 layers, hidden 32, 2 heads, seed 20261122), its own WordPiece
 vocabulary and a matching Hugging Face tokenizer.json, and reference logits computed by torch for fixed
-query/passage pairs, written to rerank-worker/src/test/resources/cross-encoder-tiny/ (committed).
+query/passage pairs, written to rerank-worker/src/test/resources/cross-encoder-tiny/ (committed); and the same
+recipe without a token_type_ids input (as XLM-RoBERTa graphs have) in cross-encoder-tiny-no-token-types/.
 
 --full-size OUT_DIR: a random-weight model of the cross-encoder/ms-marco-MiniLM-L-6-v2 architecture (6 layers,
 hidden 384, 12 heads, intermediate 1536, vocab 30522, 512 positions) with the BERT uncased tokenizer.json taken
@@ -108,41 +109,48 @@ class Layer(nn.Module):
 class BertCrossEncoder(nn.Module):
     """BertForSequenceClassification with one label: embeddings, layers, tanh pooler on [CLS], linear classifier."""
 
-    def __init__(self, vocab_size, hidden, layers, heads, intermediate, positions):
+    def __init__(self, vocab_size, hidden, layers, heads, intermediate, positions, token_types=True):
         super().__init__()
         self.word = nn.Embedding(vocab_size, hidden)
         self.pos = nn.Embedding(positions, hidden)
-        self.token_type = nn.Embedding(2, hidden)
+        self.token_type = nn.Embedding(2, hidden) if token_types else None
         self.ln = nn.LayerNorm(hidden, eps=1e-12)
         self.layers = nn.ModuleList(Layer(hidden, heads, intermediate) for _ in range(layers))
         self.pooler = nn.Linear(hidden, hidden)
         self.classifier = nn.Linear(hidden, 1)
 
-    def forward(self, input_ids, attention_mask, token_type_ids):
+    def forward(self, input_ids, attention_mask, token_type_ids=None):
         positions = torch.arange(input_ids.shape[1], device=input_ids.device).unsqueeze(0)
-        x = self.ln(self.word(input_ids) + self.pos(positions) + self.token_type(token_type_ids))
+        x = self.word(input_ids) + self.pos(positions)
+        if self.token_type is not None:
+            x = x + self.token_type(token_type_ids)
+        x = self.ln(x)
         bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0  # BERT's additive padding mask
         for layer in self.layers:
             x = layer(x, bias)
         return self.classifier(torch.tanh(self.pooler(x[:, 0])))  # logits [batch, 1]
 
 
-def export(model, path, seq):
+def export(model, path, seq, token_types=True):
+    """TorchScript exporter, opset 14; without token_types the graph has no token_type_ids input (XLM-RoBERTa)."""
     ids = torch.ones(2, seq, dtype=torch.long)
     kwargs = {}
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kwargs["dynamo"] = False  # the TorchScript exporter: plain opset-14 graph, no onnxscript needed
-    torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), path,
-                      input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
-                      dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                                    "token_type_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch"}},
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if token_types else [])
+    args = (ids, torch.ones_like(ids)) + ((torch.zeros_like(ids),) if token_types else ())
+    axes = {n: {0: "batch", 1: "seq"} for n in names}
+    axes["logits"] = {0: "batch"}
+    torch.onnx.export(model, args, path, input_names=names, output_names=["logits"], dynamic_axes=axes,
                       opset_version=14, do_constant_folding=True, **kwargs)
 
 
-def tiny(out_dir):
+def tiny(out_dir, token_types=True):
+    """token_types=False: the same recipe without a token_type_ids input, as XLM-RoBERTa graphs have."""
     torch.manual_seed(SEED)
     vocab = {t: i for i, t in enumerate(SPECIALS + sorted(set(WORDS)) + PUNCT)}
-    model = BertCrossEncoder(len(vocab), hidden=32, layers=2, heads=2, intermediate=64, positions=64).eval()
+    model = BertCrossEncoder(len(vocab), hidden=32, layers=2, heads=2, intermediate=64, positions=64,
+                             token_types=token_types).eval()
     with torch.no_grad():
         for name, p in model.named_parameters():  # LayerNorms keep 1/0; the rest wider than BERT's 0.02 init
             if ".ln" not in name and not name.startswith("ln."):  # so that the pairs' logits differ clearly
@@ -150,7 +158,7 @@ def tiny(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "tokenizer.json"), "w") as f:
         json.dump(bert_tokenizer_json(vocab), f, indent=1)
-    export(model, os.path.join(out_dir, "model.onnx"), 8)
+    export(model, os.path.join(out_dir, "model.onnx"), 8, token_types)
     rows = []
     with torch.no_grad():
         for query, passage in PAIRS:
@@ -161,8 +169,8 @@ def tiny(out_dir):
                          "logit": logit})
     with open(os.path.join(out_dir, "reference.json"), "w") as f:
         json.dump({"generator": "rerank-worker/scripts/make_cross_encoder_fixtures.py", "seed": SEED,
-                   "torch": torch.__version__, "architecture": "BERT 2 layers, hidden 32, 2 heads, intermediate 64",
-                   "pairs": rows}, f, indent=1)
+                   "torch": torch.__version__, "architecture": "BERT 2 layers, hidden 32, 2 heads, intermediate 64"
+                   + ("" if token_types else ", no token_type_ids input"), "pairs": rows}, f, indent=1)
     print("wrote", out_dir, [round(r["logit"], 4) for r in rows])
 
 
@@ -193,3 +201,4 @@ if __name__ == "__main__":
         full_size(args.full_size)
     else:
         tiny(os.path.normpath(args.out))
+        tiny(os.path.normpath(args.out) + "-no-token-types", token_types=False)

@@ -10,12 +10,16 @@ import java.util.stream.Collectors;
 /**
  * The cross-encoders kembed knows. Pins, and where they come from:
  * <ul>
- *   <li>{@code ms-marco-minilm-l6-v2} ({@code cross-encoder/ms-marco-MiniLM-L-6-v2}, BERT, 512 positions):
- *       {@code onnx/model.onnx} (91,011,230 bytes) and {@code tokenizer.json} (711,396 bytes) pinned to the sha256
- *       values recorded in the public model manifest of github.com/KalebKE/cairn, which downloads the same files
- *       from {@code resolve/main}. No commit id is known here, so the URLs use {@code main}: if upstream changes a
- *       file the download fails its sha256 check (it never runs different weights). Not verified against
- *       huggingface.co from this machine.</li>
+ *   <li>{@code ms-marco-minilm-l6-v2} ({@code cross-encoder/ms-marco-MiniLM-L6-v2}, formerly
+ *       {@code ms-marco-MiniLM-L-6-v2}, which Hugging Face redirects; BERT, 512 positions): {@code onnx/model.onnx}
+ *       (91,011,230 bytes, sha256 {@code 5d3e70fd…}) and {@code tokenizer.json} (711,396 bytes, sha256
+ *       {@code d241a60d…}, the BERT-uncased tokenizer file also shipped by BAAI/bge-small-en-v1.5). Both digests
+ *       appear identically in several unrelated public repositories that download these files and check them
+ *       (for example the model manifest of github.com/KalebKE/cairn); revision
+ *       {@code c5ee24cb16019beea0893ab7796b1df96625c6b8} is the one a public evaluation contract records with the
+ *       same model digest. Neither was checked against huggingface.co from this machine (no network to it): if the
+ *       revision lacks the file the download fails with HTTP 404, and a different file fails its sha256 check; kembed
+ *       never runs unverified weights.</li>
  *   <li>{@code bge-reranker-base} ({@code BAAI/bge-reranker-base}, XLM-RoBERTa, 512 positions) and
  *       {@code bge-reranker-v2-m3} ({@code BAAI/bge-reranker-v2-m3}, XLM-RoBERTa, 8192 positions): <b>unpinned</b>,
  *       no sha256 could be found; loading them from Hugging Face fails until you pass the digests
@@ -30,7 +34,8 @@ public final class CrossEncoderRegistry {
     public static final String DEFAULT_ID = "ms-marco-minilm-l6-v2";
 
     private static final List<CrossEncoderSpec> ALL = List.of(
-            new CrossEncoderSpec(DEFAULT_ID, "cross-encoder/ms-marco-MiniLM-L-6-v2", "main", Family.BERT, 512,
+            new CrossEncoderSpec(DEFAULT_ID, "cross-encoder/ms-marco-MiniLM-L6-v2",
+                    "c5ee24cb16019beea0893ab7796b1df96625c6b8", Family.BERT, 512,
                     "onnx/model.onnx", "5d3e70fd0c9ff14b9b5169a51e957b7a9c74897afd0a35ce4bd318150c1d4d4a",
                     "tokenizer.json", "d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66", null),
             new CrossEncoderSpec("bge-reranker-base", "BAAI/bge-reranker-base", "main", Family.XLM_ROBERTA, 512,

@@ -55,6 +55,20 @@ class CrossEncoderTest {
     }
 
     @Test
+    void graphWithoutTokenTypeIds_getsNone_andPadsWithTheXlmRobertaPadId_logitsEqualTorchs() throws IOException {
+        Path dir = TINY.resolveSibling("cross-encoder-tiny-no-token-types");
+        JsonNode reference = new ObjectMapper().readTree(dir.resolve("reference.json").toFile());
+        try (CrossEncoder encoder = CrossEncoder.load(
+                CrossEncoderSpec.local("tiny-no-types", Family.XLM_ROBERTA, 64, dir), OPTIONS)) {
+            for (int i = 0; i < QUERIES.size(); i++) {
+                float[] scores = encoder.score(QUERIES.get(i), PASSAGES);
+                assertThat(scores[i]).as("pair %d", i)
+                        .isCloseTo((float) reference.get("pairs").get(i).get("logit").asDouble(), within(1e-4f));
+            }
+        }
+    }
+
+    @Test
     void rerank_ordersByLogit_andSigmoidOptionMapsScoresKeepingTheOrder() {
         String query = QUERIES.get(0);
         List<String> passages = List.of(PASSAGES.get(0), PASSAGES.get(1));
@@ -154,8 +168,11 @@ class CrossEncoderTest {
     @Test
     void registry_unpinnedEntry_failsToLoad_askingForTheSha256() {
         assertThat(CrossEncoderRegistry.all()).extracting(CrossEncoderSpec::huggingFaceRepo).containsExactly(
-                "cross-encoder/ms-marco-MiniLM-L-6-v2", "BAAI/bge-reranker-base", "BAAI/bge-reranker-v2-m3");
-        assertThat(CrossEncoderRegistry.get(CrossEncoderRegistry.DEFAULT_ID).pinned()).isTrue();
+                "cross-encoder/ms-marco-MiniLM-L6-v2", "BAAI/bge-reranker-base", "BAAI/bge-reranker-v2-m3");
+        CrossEncoderSpec pinned = CrossEncoderRegistry.get(CrossEncoderRegistry.DEFAULT_ID);
+        assertThat(pinned.pinned()).isTrue();
+        assertThat(pinned.url(pinned.onnxFile())).hasToString("https://huggingface.co/cross-encoder/"
+                + "ms-marco-MiniLM-L6-v2/resolve/c5ee24cb16019beea0893ab7796b1df96625c6b8/onnx/model.onnx");
         CrossEncoderSpec unpinned = CrossEncoderRegistry.get("bge-reranker-v2-m3");
         assertThat(unpinned.pinned()).isFalse();
         assertThatThrownBy(() -> CrossEncoder.load(unpinned, OPTIONS))
