@@ -142,6 +142,32 @@ class RequestReplyIT {
         }
     }
 
+    @Test
+    void twoClientsOnOneSharedReplyTopic_eachReadOnlyTheRepliesToItsOwnPartition() throws Exception {
+        ReplyTopics.ensure(admin, "t4.requests", 2, (short) -1);
+        ReplyTopics.ensure(admin, "t4.replies", 2, (short) -1);
+        try (RequestServer server = server("t4.requests", new Upper());
+                ReplyingClient a = new ReplyingClient(
+                        new ReplyingClient.Config(kafka.bootstrapServers(), "t4.replies", 0, Map.of()));
+                ReplyingClient b = new ReplyingClient(
+                        new ReplyingClient.Config(kafka.bootstrapServers(), "t4.replies", 1, Map.of()))) {
+            List<CompletableFuture<byte[]>> fa = new ArrayList<>();
+            List<CompletableFuture<byte[]>> fb = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                fa.add(a.request("t4.requests", utf8("a" + i), utf8("a" + i), Duration.ofSeconds(20)));
+                fb.add(b.request("t4.requests", utf8("b" + i), utf8("b" + i), Duration.ofSeconds(20)));
+            }
+            for (int i = 0; i < 10; i++) {
+                assertThat(text(fa.get(i).get(30, TimeUnit.SECONDS))).isEqualTo("A" + i);
+                assertThat(text(fb.get(i).get(30, TimeUnit.SECONDS))).isEqualTo("B" + i);
+            }
+            // a reply read by the wrong client would show up as late there
+            assertThat(a.counters().late()).isZero();
+            assertThat(b.counters().late()).isZero();
+            waitFor(() -> server.counters().replied() == 20); // counted in the send callback, after the ack
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {
