@@ -60,17 +60,10 @@ public final class OnnxEncoder implements AutoCloseable {
      */
     public static OnnxEncoder open(Path onnx, int intraOpThreads) {
         Objects.requireNonNull(onnx, "onnx");
-        if (intraOpThreads < 1) {
-            throw new IllegalArgumentException("intraOpThreads must be >= 1, got " + intraOpThreads);
-        }
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OnnxSessions.environment();
         OrtSession session = null;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1); // sequential execution never runs operators side by side
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = environment.createSession(onnx.toString(), options);
+        try {
+            session = OnnxSessions.open(onnx, intraOpThreads);
 
             Set<String> inputs = session.getInputNames();
             if (!inputs.contains(INPUT_IDS) || !inputs.contains(ATTENTION_MASK)) {
@@ -82,10 +75,10 @@ public final class OnnxEncoder implements AutoCloseable {
         } catch (OrtException e) {
             ModelLoadException failure =
                     new ModelLoadException("ONNX Runtime cannot load " + onnx + ": " + e.getMessage(), e);
-            closeAfterFailure(session, failure);
+            OnnxSessions.closeAfterFailure(session, failure);
             throw failure;
         } catch (RuntimeException e) {
-            closeAfterFailure(session, e);
+            OnnxSessions.closeAfterFailure(session, e);
             throw e;
         }
     }
@@ -176,16 +169,6 @@ public final class OnnxEncoder implements AutoCloseable {
             session.close();
         } catch (OrtException e) {
             throw new EmbeddingException("ONNX Runtime failed to close the session: " + e.getMessage(), e);
-        }
-    }
-
-    private static void closeAfterFailure(OrtSession session, Exception failure) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                failure.addSuppressed(e);
-            }
         }
     }
 }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.kembed.embed.onnx.OnnxSessions;
 import io.kembed.embed.EmbeddingException;
 import io.kembed.embed.model.ModelLoadException;
 import io.kembed.rerank.plan.EncodedPair;
@@ -54,17 +55,10 @@ public final class CrossEncoderSession implements AutoCloseable {
      */
     public static CrossEncoderSession open(Path onnx, int intraOpThreads, long padId) {
         Objects.requireNonNull(onnx, "onnx");
-        if (intraOpThreads < 1) {
-            throw new IllegalArgumentException("intraOpThreads must be >= 1, got " + intraOpThreads);
-        }
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OnnxSessions.environment();
         OrtSession session = null;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = environment.createSession(onnx.toString(), options);
+        try {
+            session = OnnxSessions.open(onnx, intraOpThreads);
             Set<String> inputs = session.getInputNames();
             if (!inputs.contains(INPUT_IDS) || !inputs.contains(ATTENTION_MASK)) {
                 throw new ModelLoadException(onnx + " is not a sequence-classification graph: inputs " + inputs
@@ -74,10 +68,10 @@ public final class CrossEncoderSession implements AutoCloseable {
         } catch (OrtException e) {
             ModelLoadException failure =
                     new ModelLoadException("ONNX Runtime cannot load " + onnx + ": " + e.getMessage(), e);
-            closeQuietly(session, failure);
+            OnnxSessions.closeAfterFailure(session, failure);
             throw failure;
         } catch (RuntimeException e) {
-            closeQuietly(session, e);
+            OnnxSessions.closeAfterFailure(session, e);
             throw e;
         }
     }
@@ -150,16 +144,6 @@ public final class CrossEncoderSession implements AutoCloseable {
             session.close();
         } catch (OrtException e) {
             throw new EmbeddingException("ONNX Runtime failed to close the session: " + e.getMessage(), e);
-        }
-    }
-
-    private static void closeQuietly(OrtSession session, Exception failure) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                failure.addSuppressed(e);
-            }
         }
     }
 }
