@@ -2,7 +2,6 @@ package io.kembed.embed.onnx;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -12,9 +11,7 @@ import io.kembed.core.model.Pooling;
 import io.kembed.embed.EmbeddingException;
 import io.kembed.embed.batch.TokenPooling;
 import io.kembed.embed.model.ModelLoadException;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -111,49 +108,23 @@ public final class OnnxEncoder implements AutoCloseable {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
-        int size = batch.size();
-        int seq = 0;
-        for (EncodedText text : batch) {
-            seq = Math.max(seq, text.length());
-        }
-        // New arrays are all 0: [PAD] is id 0 in BERT vocabularies, mask 0 marks padding, segment 0.
-        long[] ids = new long[size * seq];
-        long[] typeIds = new long[size * seq];
-        long[] maskFlat = new long[size * seq];
-        long[][] mask = new long[size][seq];
-        for (int b = 0; b < size; b++) {
-            EncodedText text = batch.get(b);
-            int offset = b * seq;
-            System.arraycopy(text.ids(), 0, ids, offset, text.length());
-            System.arraycopy(text.typeIds(), 0, typeIds, offset, text.length());
-            for (int t = 0; t < text.length(); t++) {
-                mask[b][t] = 1L;
-                maskFlat[offset + t] = 1L;
-            }
-        }
-        long[] shape = {size, seq};
-        try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(maskFlat), shape);
-                OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(typeIds), shape)) {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put(INPUT_IDS, idsTensor);
-            inputs.put(ATTENTION_MASK, maskTensor);
-            if (takesTokenTypes) {
-                inputs.put(TOKEN_TYPE_IDS, typeTensor);
-            }
+        OnnxSessions.PaddedBatch padded = OnnxSessions.pad(batch.stream().map(EncodedText::ids).toList(),
+                batch.stream().map(EncodedText::typeIds).toList(), 0L); // [PAD] is id 0 in BERT vocabularies
+        try {
             float[][][] hidden;
-            try (OrtSession.Result result = session.run(inputs)) {
+            try (OrtSession.Result result = OnnxSessions.run(session, padded, takesTokenTypes)) {
                 Optional<OnnxValue> named = result.get(LAST_HIDDEN_STATE);
                 OnnxValue value = named.isPresent() ? named.get() : result.get(0);
                 hidden = (float[][][]) value.getValue();
             }
-            float[][] vectors = TokenPooling.pool(pooling, hidden, mask);
+            float[][] vectors = TokenPooling.pool(pooling, hidden, padded.maskRows());
             for (float[] v : vectors) {
                 TokenPooling.l2Normalize(v);
             }
             return vectors;
         } catch (OrtException e) {
-            throw new EmbeddingException("ONNX Runtime failed on a batch of " + size + " x " + seq + " tokens: "
+            throw new EmbeddingException("ONNX Runtime failed on a batch of " + padded.size() + " x " + padded.seq()
+                    + " tokens: "
                     + e.getMessage(), e);
         }
     }

@@ -1,9 +1,15 @@
 package io.kembed.embed.onnx;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How kembed opens ONNX Runtime sessions, for the bi-encoder here and the cross-encoder in rerank-worker: one
@@ -46,6 +52,87 @@ public final class OnnxSessions {
             } catch (OrtException e) {
                 failure.addSuppressed(e);
             }
+        }
+    }
+
+    /** BERT-style graph input names. */
+    public static final String INPUT_IDS = "input_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String TOKEN_TYPE_IDS = "token_type_ids";
+
+    /**
+     * A batch padded on the right to its longest sequence, flattened row by row.
+     *
+     * @param ids token ids, {@code long[batch * seq]}, padding = the vocabulary's pad id
+     * @param typeIds segment ids, {@code long[batch * seq]}, padding 0
+     * @param mask attention mask, {@code long[batch * seq]}: 1 for tokens, 0 for padding
+     * @param size batch size
+     * @param seq padded sequence length, tokens
+     */
+    public record PaddedBatch(long[] ids, long[] typeIds, long[] mask, int size, int seq) {
+
+        /** The mask as {@code long[batch][seq]}, for pooling. */
+        public long[][] maskRows() {
+            long[][] rows = new long[size][];
+            for (int b = 0; b < size; b++) {
+                rows[b] = Arrays.copyOfRange(mask, b * seq, (b + 1) * seq);
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Pads sequences of token ids and segment ids (same lengths, pairwise) to the longest one.
+     *
+     * @param padId the vocabulary's padding id (0 for BERT's {@code [PAD]}, 1 for XLM-RoBERTa's {@code <pad>})
+     * @throws IllegalArgumentException for an empty batch
+     */
+    public static PaddedBatch pad(List<long[]> ids, List<long[]> typeIds, long padId) {
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        int size = ids.size();
+        int seq = 0;
+        for (long[] row : ids) {
+            seq = Math.max(seq, row.length);
+        }
+        long[] flatIds = new long[size * seq];
+        long[] flatTypes = new long[size * seq];
+        long[] mask = new long[size * seq];
+        if (padId != 0) {
+            Arrays.fill(flatIds, padId);
+        }
+        for (int b = 0; b < size; b++) {
+            long[] row = ids.get(b);
+            int offset = b * seq;
+            System.arraycopy(row, 0, flatIds, offset, row.length);
+            System.arraycopy(typeIds.get(b), 0, flatTypes, offset, row.length);
+            Arrays.fill(mask, offset, offset + row.length, 1L);
+        }
+        return new PaddedBatch(flatIds, flatTypes, mask, size, seq);
+    }
+
+    /**
+     * Runs a BERT-style graph on a padded batch; the input tensors are closed before returning.
+     *
+     * @param withTokenTypes whether the graph takes {@code token_type_ids}
+     * @return the result, to be closed by the caller
+     * @throws OrtException if ONNX Runtime fails
+     */
+    public static OrtSession.Result run(OrtSession session, PaddedBatch batch, boolean withTokenTypes)
+            throws OrtException {
+        OrtEnvironment env = environment();
+        long[] shape = {batch.size(), batch.seq()};
+        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
+                OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.mask()), shape);
+                OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.typeIds()), shape)) {
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            inputs.put(INPUT_IDS, ids);
+            inputs.put(ATTENTION_MASK, mask);
+            if (withTokenTypes) {
+                inputs.put(TOKEN_TYPE_IDS, types);
+            }
+            return session.run(inputs);
         }
     }
 }

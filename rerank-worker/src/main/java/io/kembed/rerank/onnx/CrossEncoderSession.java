@@ -1,6 +1,5 @@
 package io.kembed.rerank.onnx;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -9,11 +8,8 @@ import io.kembed.embed.onnx.OnnxSessions;
 import io.kembed.embed.EmbeddingException;
 import io.kembed.embed.model.ModelLoadException;
 import io.kembed.rerank.plan.EncodedPair;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -92,33 +88,11 @@ public final class CrossEncoderSession implements AutoCloseable {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
-        int size = batch.size();
-        int seq = 0;
-        for (EncodedPair pair : batch) {
-            seq = Math.max(seq, pair.length());
-        }
-        long[] ids = new long[size * seq];
-        long[] types = new long[size * seq];
-        long[] mask = new long[size * seq];
-        java.util.Arrays.fill(ids, padId);
-        for (int b = 0; b < size; b++) {
-            EncodedPair pair = batch.get(b);
-            int offset = b * seq;
-            System.arraycopy(pair.ids(), 0, ids, offset, pair.length());
-            System.arraycopy(pair.typeIds(), 0, types, offset, pair.length());
-            java.util.Arrays.fill(mask, offset, offset + pair.length(), 1L);
-        }
-        long[] shape = {size, seq};
-        try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-                OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape)) {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put(INPUT_IDS, idsTensor);
-            inputs.put(ATTENTION_MASK, maskTensor);
-            if (takesTokenTypes) {
-                inputs.put(TOKEN_TYPE_IDS, typeTensor);
-            }
-            try (OrtSession.Result result = session.run(inputs)) {
+        OnnxSessions.PaddedBatch padded = OnnxSessions.pad(batch.stream().map(EncodedPair::ids).toList(),
+                batch.stream().map(EncodedPair::typeIds).toList(), padId);
+        int size = padded.size();
+        try {
+            try (OrtSession.Result result = OnnxSessions.run(session, padded, takesTokenTypes)) {
                 Optional<OnnxValue> named = result.get(LOGITS);
                 Object value = (named.isPresent() ? named.get() : result.get(0)).getValue();
                 if (!(value instanceof float[][] rows) || rows.length != size || rows[0].length < 1) {
@@ -132,8 +106,8 @@ public final class CrossEncoderSession implements AutoCloseable {
                 return out;
             }
         } catch (OrtException e) {
-            throw new EmbeddingException("ONNX Runtime failed on a batch of " + size + " x " + seq + " tokens: "
-                    + e.getMessage(), e);
+            throw new EmbeddingException("ONNX Runtime failed on a batch of " + size + " x " + padded.seq()
+                    + " tokens: " + e.getMessage(), e);
         }
     }
 
