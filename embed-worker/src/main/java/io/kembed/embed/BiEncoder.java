@@ -56,6 +56,18 @@ public final class BiEncoder implements AutoCloseable {
     private final LongAdder truncatedTexts = new LongAdder();
     private final LongAdder batches = new LongAdder();
     private final LongAdder inferenceNanos = new LongAdder();
+    private final java.util.List<InferenceListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told about every ONNX Runtime run, on the calling thread, right after it; must be quick and not throw. */
+    @FunctionalInterface
+    public interface InferenceListener {
+        /**
+         * @param texts texts in the run (the batch size)
+         * @param paddedLength tokens per text after padding (the longest text of the batch)
+         * @param nanos time of the run (tensor building, {@code session.run}, pooling), in nanoseconds
+         */
+        void onRun(int texts, int paddedLength, long nanos);
+    }
 
     private BiEncoder(ModelSpec spec, BiEncoderOptions options, TextTokenizer tokenizer, OnnxEncoder encoder) {
         this.spec = spec;
@@ -217,6 +229,26 @@ public final class BiEncoder implements AutoCloseable {
         return chunks;
     }
 
+    /** Adds a listener told about every ONNX Runtime run from now on (for metrics). */
+    public void addInferenceListener(InferenceListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeInferenceListener(InferenceListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** @return true until {@link #close()} has been called */
+    public boolean isOpen() {
+        Lock lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            return !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return a snapshot of the counters */
     public EmbedStats stats() {
         return new EmbedStats(texts.sum(), tokens.sum(), paddedTokens.sum(), truncatedTexts.sum(), batches.sum(),
@@ -241,7 +273,11 @@ public final class BiEncoder implements AutoCloseable {
                 }
                 long started = System.nanoTime();
                 float[][] vectors = encoder.encode(batchTexts, spec.pooling());
-                inferenceNanos.add(System.nanoTime() - started);
+                long took = System.nanoTime() - started;
+                inferenceNanos.add(took);
+                for (InferenceListener l : listeners) {
+                    l.onRun(batch.length, longest, took);
+                }
                 batches.increment();
                 paddedTokens.add((long) batch.length * longest);
                 for (int j = 0; j < batch.length; j++) {

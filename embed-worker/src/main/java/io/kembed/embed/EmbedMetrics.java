@@ -9,8 +9,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The embed worker's meters (Micrometer), all tagged with the model id. Counter names end up as
- * {@code kembed_embed_records_total{outcome=...}} in Prometheus.
+ * The embed worker's meters (Micrometer), all tagged with the model id. In Prometheus:
+ * {@code kembed_embed_records_total{outcome}} (embedded, unchanged, stale, duplicate, superseded, deleted,
+ * dead_lettered), {@code kembed_embed_tokens_total} (tokens embedded; its rate is tokens/s),
+ * {@code kembed_embed_truncated_total}, {@code kembed_embed_chunks_total}, {@code kembed_embed_inference_seconds}
+ * (one ONNX run, histogram), {@code kembed_embed_batch_texts} (texts per ONNX run), {@code kembed_embed_flush_size}
+ * and {@code kembed_embed_flush_time_seconds} (changes per buffer flush and its time), {@code kembed_embed_pending}
+ * and {@code kembed_dlq_records_total{stage="embed",reason}}.
  */
 public final class EmbedMetrics {
 
@@ -39,8 +44,12 @@ public final class EmbedMetrics {
     private final DistributionSummary batchSize;
     private final Timer batchTime;
     private final Map<String, Long> pendingByTask = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Timer inference;
+    private final DistributionSummary inferenceBatch;
 
     public EmbedMetrics(MeterRegistry registry, String modelId) {
+        this.registry = registry;
         for (Outcome o : Outcome.values()) {
             outcomes.put(o, Counter.builder("kembed.embed.records")
                     .description("change-topic records by outcome")
@@ -54,9 +63,20 @@ public final class EmbedMetrics {
         chunks = Counter.builder("kembed.embed.chunks").description("vectors produced (one per chunk)")
                 .tag("model", modelId).register(registry);
         batchSize = DistributionSummary.builder("kembed.embed.flush.size")
-                .description("changes embedded per buffer flush").tag("model", modelId).register(registry);
+                .description("changes embedded per buffer flush").tag("model", modelId).publishPercentileHistogram()
+                .minimumExpectedValue(1.0).maximumExpectedValue(1024.0).register(registry);
         batchTime = Timer.builder("kembed.embed.flush.time").description("time to embed one buffer flush")
-                .tag("model", modelId).register(registry);
+                .tag("model", modelId).publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofMinutes(2)).register(registry);
+        inference = Timer.builder("kembed.embed.inference")
+                .description("one ONNX Runtime run of a batch (tensors, session.run, pooling)").tag("model", modelId)
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(registry);
+        inferenceBatch = DistributionSummary.builder("kembed.embed.batch")
+                .description("texts per ONNX Runtime run").baseUnit("texts").tag("model", modelId)
+                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(256.0)
+                .register(registry);
         Gauge.builder("kembed.embed.pending", this, EmbedMetrics::pending)
                 .description("accepted changes buffered, not yet embedded").tag("model", modelId).register(registry);
     }
@@ -81,6 +101,24 @@ public final class EmbedMetrics {
     public void flushed(int changes, long nanos) {
         batchSize.record(changes);
         batchTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** One ONNX Runtime run; fits {@link BiEncoder.InferenceListener}. */
+    public void inference(int texts, int paddedLength, long nanos) {
+        inference.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        inferenceBatch.record(texts);
+    }
+
+    /**
+     * A record sent to the dead-letter topic: counts the {@code dead_lettered} outcome and
+     * {@code kembed_dlq_records_total{stage="embed",reason}} (the same family as the sink's dead letters).
+     *
+     * @param reason the {@code kembed.dlq.reason} header, for example {@code BAD_JSON} or {@code EMBED_FAILED}
+     */
+    public void deadLettered(String reason) {
+        count(Outcome.DEAD_LETTERED);
+        Counter.builder("kembed.dlq.records").description("records sent to the dead-letter topic")
+                .tag("stage", "embed").tag("reason", reason).register(registry).increment();
     }
 
     public long truncatedTexts() {

@@ -1,7 +1,12 @@
 package io.kembed.embed;
 
+import io.kembed.core.ops.HealthCheck;
+import io.kembed.core.ops.WorkerHealth;
 import io.kembed.embed.stream.EmbedTopology;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.util.Map;
+import java.util.Set;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -40,11 +45,22 @@ public final class EmbedWorker implements AutoCloseable {
     private final EmbedMetrics metrics;
     private final EmbedWorkerConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final BiEncoder encoder;
+    private final BiEncoder.InferenceListener inferenceListener;
+    private final KafkaStreamsMetrics streamsMetrics;
 
-    private EmbedWorker(KafkaStreams streams, EmbedMetrics metrics, EmbedWorkerConfig config) {
+    private EmbedWorker(KafkaStreams streams, EmbedMetrics metrics, EmbedWorkerConfig config, BiEncoder encoder,
+            MeterRegistry registry) {
         this.streams = streams;
         this.metrics = metrics;
         this.config = config;
+        this.encoder = encoder;
+        this.inferenceListener = metrics::inference;
+        encoder.addInferenceListener(inferenceListener);
+        // Kafka Streams' own metrics (per thread, task and client: process rate, commit latency, records-lag of
+        // the embedded consumers) as kafka_stream_* meters.
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
     }
 
     /**
@@ -60,7 +76,7 @@ public final class EmbedWorker implements AutoCloseable {
         }
         EmbedMetrics metrics = new EmbedMetrics(registry, config.model().id());
         KafkaStreams streams = new KafkaStreams(EmbedTopology.build(config, encoder, metrics), streamsProperties(config));
-        EmbedWorker worker = new EmbedWorker(streams, metrics, config);
+        EmbedWorker worker = new EmbedWorker(streams, metrics, config, encoder, registry);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("embed worker stream thread failed; replacing the thread", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -71,6 +87,7 @@ public final class EmbedWorker implements AutoCloseable {
                 worker.stopped.countDown();
             }
         });
+        LOG.info("embed worker starting: {}", config);
         streams.start();
         return worker;
     }
@@ -114,6 +131,42 @@ public final class EmbedWorker implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
+    /** Input partitions (change topics) of the active tasks on this instance now. */
+    public Set<org.apache.kafka.common.TopicPartition> assignment() {
+        Set<org.apache.kafka.common.TopicPartition> owned = new java.util.HashSet<>();
+        streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task ->
+                owned.addAll(task.topicPartitions())));
+        return owned;
+    }
+
+    /**
+     * The embed worker's checks for {@link io.kembed.core.ops.OpsServer}. Ready: the model is loaded (the encoder
+     * is open), Kafka Streams is {@code RUNNING} (state stores restored) and has input partitions assigned. Live:
+     * Kafka Streams is not {@code ERROR}, {@code PENDING_ERROR} or {@code NOT_RUNNING} (a dead stream thread is
+     * replaced, so only a client that gave up fails this).
+     */
+    public WorkerHealth health() {
+        HealthCheck model = () -> HealthCheck.Result.of(encoder.isOpen(),
+                "model " + encoder.spec().id() + (encoder.isOpen() ? " loaded" : " closed"));
+        HealthCheck running = () -> {
+            KafkaStreams.State state = streams.state();
+            return HealthCheck.Result.of(state == KafkaStreams.State.RUNNING, "kafka streams " + state);
+        };
+        HealthCheck partitions = () -> {
+            int owned = assignment().size();
+            return HealthCheck.Result.of(owned > 0, owned + " change-topic partitions assigned to "
+                    + config.applicationId());
+        };
+        HealthCheck alive = () -> {
+            KafkaStreams.State state = streams.state();
+            boolean dead = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING;
+            return HealthCheck.Result.of(!dead, "kafka streams " + state);
+        };
+        return new WorkerHealth(Map.of("embed.model", model, "embed.streams", running, "embed.partitions",
+                partitions), Map.of("embed.streams", alive));
+    }
+
     /** Blocks until the worker stops (closed, or failed for good). */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
@@ -133,6 +186,8 @@ public final class EmbedWorker implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        encoder.removeInferenceListener(inferenceListener);
+        streamsMetrics.close();
         stopped.countDown();
     }
 }

@@ -90,6 +90,17 @@ public record EmbedWorkerConfig(
                 flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties);
     }
 
+    /** Like the record's, with secret Kafka properties ({@code sasl.jaas.config}, passwords) redacted. */
+    @Override
+    public String toString() {
+        return "EmbedWorkerConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
+                + ", topics=" + topics + ", model=" + model.id() + ", maxPendingPerTask=" + maxPendingPerTask
+                + ", flushInterval=" + flushInterval + ", commitInterval=" + commitInterval
+                + ", chunkOverlapTokens=" + chunkOverlapTokens + ", limits=" + limits + ", stateDir=" + stateDir
+                + ", streamThreads=" + streamThreads + ", kafkaProperties="
+                + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+    }
+
     public EmbedWorkerConfig withKafkaProperties(Map<String, Object> props) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask,
                 flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, props);

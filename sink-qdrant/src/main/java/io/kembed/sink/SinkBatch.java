@@ -33,6 +33,13 @@ final class SinkBatch {
         return latest.size();
     }
 
+    /** When the source changes of the batch's records happened upstream (null where unknown). */
+    List<java.time.Instant> occurredAt() {
+        List<java.time.Instant> out = new ArrayList<>(latest.size());
+        latest.values().forEach(r -> out.add(r.occurredAt()));
+        return out;
+    }
+
     /** Distinct tenants written, for cache invalidation. */
     java.util.Set<String> tenants() {
         java.util.Set<String> t = new java.util.TreeSet<>();

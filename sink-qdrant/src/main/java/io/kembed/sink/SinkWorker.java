@@ -1,11 +1,18 @@
 package io.kembed.sink;
 
 import io.kembed.core.kafka.DeadLetters;
+import io.kembed.core.ops.HealthCheck;
+import io.kembed.core.ops.Redaction;
+import io.kembed.core.ops.WorkerHealth;
 import io.kembed.core.store.VectorStore;
 import io.kembed.core.store.VectorStoreException;
 import io.kembed.core.vector.EmbeddingRecord;
 import io.kembed.core.vector.EmbeddingRecordCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -61,9 +68,13 @@ public final class SinkWorker implements AutoCloseable {
     private final Set<String> uncommittedTenants = new java.util.TreeSet<>();
     private long lastCommitNanos = System.nanoTime();
     private final List<Consumer<Set<String>>> tenantListeners = new CopyOnWriteArrayList<>();
+    private final SinkMetrics metrics;
+    private final List<KafkaClientMetrics> clientMetrics;
     private volatile Throwable failure;
+    /** Partitions of the vectors topic this member owns now, readable from any thread. */
+    private volatile Set<TopicPartition> assignment = Set.of();
 
-    private SinkWorker(SinkWorkerConfig config, VectorStore store) {
+    private SinkWorker(SinkWorkerConfig config, VectorStore store, MeterRegistry registry) {
         this.config = config;
         this.store = store;
         this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
@@ -71,17 +82,67 @@ public final class SinkWorker implements AutoCloseable {
         this.dlqProducer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
                 new ByteArraySerializer());
         this.thread = new Thread(this::run, "kembed-sink-" + store.collection());
+        this.metrics = new SinkMetrics(registry, store.collection());
+        // Kafka's own client metrics (fetch rate, records-lag per partition, request latency) as kafka_consumer_*
+        // and kafka_producer_* meters.
+        this.clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(dlqProducer));
+        clientMetrics.forEach(m -> m.bindTo(registry));
+    }
+
+    /**
+     * Starts consuming on a new thread, with its meters in a private registry.
+     *
+     * @param store the target store; owned by the caller
+     */
+    public static SinkWorker start(SinkWorkerConfig config, VectorStore store) {
+        return start(config, store, new SimpleMeterRegistry());
     }
 
     /**
      * Starts consuming on a new thread.
      *
      * @param store the target store; owned by the caller
+     * @param registry where the sink's meters go (see {@link SinkMetrics}), with the Kafka clients' own metrics
      */
-    public static SinkWorker start(SinkWorkerConfig config, VectorStore store) {
-        SinkWorker worker = new SinkWorker(config, store);
+    public static SinkWorker start(SinkWorkerConfig config, VectorStore store, MeterRegistry registry) {
+        SinkWorker worker = new SinkWorker(config, store, registry);
+        LOG.info("sink starting: {} -> collection {}", config, store.collection());
         worker.thread.start();
         return worker;
+    }
+
+    /**
+     * The sink's checks for {@link io.kembed.core.ops.OpsServer}. Ready: partitions of the vectors topic are
+     * assigned and the store answers a count. Live: the poll thread runs (it stops for good on an unexpected error;
+     * a restart is the cure).
+     */
+    public WorkerHealth health() {
+        HealthCheck partitions = () -> {
+            Set<TopicPartition> owned = assignment;
+            return HealthCheck.Result.of(!owned.isEmpty(), owned.size() + " partitions of "
+                    + config.topics().vectors() + " assigned to group " + config.groupId());
+        };
+        HealthCheck storeReachable = () -> {
+            store.count(HEALTH_PROBE_TENANT); // a real round trip to Qdrant; a local read for Lucene
+            return HealthCheck.Result.up("collection " + store.collection() + " answers");
+        };
+        HealthCheck pollThread = () -> {
+            Throwable f = failure;
+            if (f != null) {
+                return HealthCheck.Result.down("poll loop stopped: " + f);
+            }
+            return HealthCheck.Result.of(thread.isAlive(), thread.isAlive() ? "poll loop running" : "poll loop ended");
+        };
+        return new WorkerHealth(Map.of("sink.partitions", partitions, "sink.store", storeReachable),
+                Map.of("sink.thread", pollThread));
+    }
+
+    /** A tenant no event can have (ids are never empty): counting it checks the store answers, cheaply. */
+    static final String HEALTH_PROBE_TENANT = "__kembed_health_probe__";
+
+    /** Partitions of the vectors topic this member owns now (empty before it joins the group). */
+    public Set<TopicPartition> assignment() {
+        return assignment;
     }
 
     /** Called after each batch is durable with the tenants it touched (to invalidate their search caches). */
@@ -127,7 +188,13 @@ public final class SinkWorker implements AutoCloseable {
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         decodeInto(batch, r);
                     }
-                    retrying(() -> pointsWritten.addAndGet(batch.applyTo(store)));
+                    long started = System.nanoTime();
+                    long[] points = new long[1];
+                    retrying(() -> points[0] = batch.applyTo(store));
+                    pointsWritten.addAndGet(points[0]);
+                    metrics.applied(records.count(), points[0], System.nanoTime() - started);
+                    Instant now = Instant.now();
+                    batch.occurredAt().forEach(at -> metrics.stored(at, now));
                     uncommittedTenants.addAll(batch.tenants());
                     recordsApplied.addAndGet(records.count());
                 }
@@ -148,6 +215,7 @@ public final class SinkWorker implements AutoCloseable {
             failure = e;
             LOG.error("sink stopped by an unexpected error", e);
         } finally {
+            clientMetrics.forEach(KafkaClientMetrics::close);
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
             dlqProducer.close(Duration.ofSeconds(10));
         }
@@ -180,6 +248,7 @@ public final class SinkWorker implements AutoCloseable {
             batch.add(rec);
         } catch (RuntimeException e) {
             deadLettered.incrementAndGet();
+            metrics.deadLettered("BAD_VECTORS");
             LOG.warn("dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
             dlqProducer.send(DeadLetters.of(config.topics().deadLetter(), "sink", r, "BAD_VECTORS", e));
             dlqProducer.flush();
@@ -195,6 +264,7 @@ public final class SinkWorker implements AutoCloseable {
                 return;
             } catch (VectorStoreException e) {
                 storeRetries.incrementAndGet();
+                metrics.retried();
                 LOG.warn("vector store failed ({}); retrying in {} ms", e.getMessage(), backoff);
                 if (!running.get()) {
                     throw new InterruptedException("sink closing; batch left uncommitted for redelivery");
@@ -268,6 +338,15 @@ public final class SinkWorker implements AutoCloseable {
 
     private final class RebalanceLogger implements ConsumerRebalanceListener {
         @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(committed::remove);
+            Set<TopicPartition> now = new java.util.HashSet<>(assignment);
+            now.removeAll(partitions);
+            assignment = Set.copyOf(now);
+            LOG.warn("sink partitions lost: {}", partitions);
+        }
+
+        @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             try {
                 commit(); // hand over a clean position: what was written is durable and committed
@@ -275,11 +354,17 @@ public final class SinkWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             partitions.forEach(committed::remove);
+            Set<TopicPartition> now = new java.util.HashSet<>(assignment);
+            now.removeAll(partitions);
+            assignment = Set.copyOf(now);
             LOG.info("sink partitions revoked: {}", partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> now = new java.util.HashSet<>(assignment);
+            now.addAll(partitions);
+            assignment = Set.copyOf(now);
             LOG.info("sink partitions assigned: {}", partitions);
         }
     }

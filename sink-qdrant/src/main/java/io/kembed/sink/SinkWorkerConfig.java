@@ -44,6 +44,15 @@ public record SinkWorkerConfig(String bootstrapServers, String groupId, TopicNam
         return "kembed-sink-" + collection;
     }
 
+    /** Like the record's, with secret Kafka properties ({@code sasl.jaas.config}, passwords) redacted. */
+    @Override
+    public String toString() {
+        return "SinkWorkerConfig[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", topics="
+                + topics + ", maxPollRecords=" + maxPollRecords + ", retryBackoffMin=" + retryBackoffMin
+                + ", retryBackoffMax=" + retryBackoffMax + ", commitInterval=" + commitInterval
+                + ", kafkaProperties=" + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+    }
+
     public SinkWorkerConfig withTopics(TopicNames newTopics) {
         return new SinkWorkerConfig(bootstrapServers, groupId, newTopics, maxPollRecords, retryBackoffMin,
                 retryBackoffMax, commitInterval, kafkaProperties);

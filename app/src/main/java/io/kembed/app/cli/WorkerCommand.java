@@ -1,23 +1,42 @@
 package io.kembed.app.cli;
 
+import io.kembed.core.ops.HealthCheck;
+import io.kembed.core.ops.WorkerHealth;
 import io.kembed.core.store.VectorStore;
 import io.kembed.embed.BiEncoder;
 import io.kembed.embed.EmbedWorker;
 import io.kembed.embed.EmbedWorkerConfig;
+import io.kembed.rerank.BiEncoderReranker;
+import io.kembed.rerank.CrossEncoder;
+import io.kembed.rerank.CrossEncoderOptions;
+import io.kembed.rerank.CrossEncoderRegistry;
+import io.kembed.rerank.CrossEncoderSpec;
+import io.kembed.rerank.Reranker;
+import io.kembed.rerank.requestreply.RerankTopics;
+import io.kembed.rerank.requestreply.RerankWorker;
 import io.kembed.sink.SinkWorker;
 import io.kembed.sink.SinkWorkerConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code kembed worker embed|sink}: run one pipeline stage against a Kafka cluster until stopped. */
+/**
+ * {@code kembed worker embed|sink|rerank}: run one pipeline stage against a Kafka cluster until stopped, with its
+ * operations endpoints ({@code --ops-port}).
+ */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Run a pipeline stage against a Kafka cluster until SIGTERM/Ctrl-C.",
-        subcommands = {WorkerCommand.Embed.class, WorkerCommand.Sink.class})
+        subcommands = {WorkerCommand.Embed.class, WorkerCommand.Sink.class, WorkerCommand.Rerank.class})
 public final class WorkerCommand {
+
+    /** The worker types, as the {@code worker} tag of their meters and their subcommand names. */
+    public static final List<String> TYPES = List.of("embed", "sink", "rerank");
 
     /** The embed worker: change topics to vectors topic. Start several for more throughput. */
     @Command(name = "embed", mixinStandardHelpOptions = true,
@@ -34,17 +53,24 @@ public final class WorkerCommand {
         @Mixin
         ModelOptions modelOptions;
 
+        @Mixin
+        OpsOptions ops;
+
         @Override
         public Integer call() throws InterruptedException {
+            PrometheusMeterRegistry registry = OpsOptions.registry("embed");
             try (BiEncoder encoder = modelOptions.load()) {
                 EmbedWorkerConfig config = EmbedWorkerConfig.defaults(kafka.requireBootstrapServers(),
                         encoder.spec(), stateDir).withTopics(kafka.topics())
                         .withKafkaProperties(kafka.clientProperties());
-                EmbedWorker worker = EmbedWorker.start(config, encoder, new SimpleMeterRegistry());
-                Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "kembed-shutdown"));
-                System.out.printf("embed worker %s running (model %s); Ctrl-C stops it gracefully%n",
-                        config.applicationId(), encoder.spec().id());
-                worker.awaitShutdown();
+                EmbedWorker worker = EmbedWorker.start(config, encoder, registry);
+                try (OpsOptions.Running running = ops.start(registry, worker.health(), kafka,
+                        config.applicationId(), config.topics().changeTopics())) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "kembed-shutdown"));
+                    System.out.printf("embed worker %s running (model %s); Ctrl-C stops it gracefully%n",
+                            config.applicationId(), encoder.spec().id());
+                    worker.awaitShutdown();
+                }
                 return 0;
             }
         }
@@ -64,23 +90,122 @@ public final class WorkerCommand {
         @Mixin
         StoreOptions storeOptions;
 
+        @Mixin
+        OpsOptions ops;
+
         @Override
         public Integer call() throws InterruptedException {
+            PrometheusMeterRegistry registry = OpsOptions.registry("sink");
             try (VectorStore store = storeOptions.open(modelOptions.spec())) {
                 SinkWorkerConfig config = SinkWorkerConfig.defaults(kafka.requireBootstrapServers(),
                         store.collection()).withTopics(kafka.topics()).withKafkaProperties(kafka.clientProperties());
                 CountDownLatch stopped = new CountDownLatch(1);
-                SinkWorker sink = SinkWorker.start(config, store);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    sink.close();
-                    stopped.countDown();
-                }, "kembed-shutdown"));
-                System.out.printf("sink %s -> %s running; Ctrl-C stops it%n", config.groupId(), store.collection());
-                while (sink.isAlive()) {
-                    stopped.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                SinkWorker sink = SinkWorker.start(config, store, registry);
+                try (OpsOptions.Running running = ops.start(registry, sink.health(), kafka, config.groupId(),
+                        List.of(config.topics().vectors()))) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        sink.close();
+                        stopped.countDown();
+                    }, "kembed-shutdown"));
+                    System.out.printf("sink %s -> %s running; Ctrl-C stops it%n", config.groupId(),
+                            store.collection());
+                    while (sink.isAlive()) {
+                        stopped.await(1, TimeUnit.SECONDS);
+                    }
                 }
                 return sink.failure() == null ? 0 : 1;
             }
         }
+    }
+
+    /** The rerank worker: answers rerank requests over Kafka request/reply. */
+    @Command(name = "rerank", mixinStandardHelpOptions = true,
+            description = "Serve reranking on <prefix>.rerank.requests (Kafka request/reply).")
+    static final class Rerank implements java.util.concurrent.Callable<Integer> {
+
+        @Option(names = "--cross-encoder", defaultValue = "${env:KEMBED_CROSS_ENCODER:-"
+                + CrossEncoderRegistry.DEFAULT_ID + "}",
+                description = "Cross-encoder id from the registry (default: ${DEFAULT-VALUE}).")
+        String crossEncoder;
+
+        @Option(names = "--cross-encoder-dir", paramLabel = "DIR",
+                description = "Load the cross-encoder from DIR/model.onnx and DIR/tokenizer.json instead of "
+                        + "Hugging Face.")
+        Path crossEncoderDir;
+
+        @Option(names = "--bi-encoder-fallback",
+                description = "Rescore with the bi-encoder (--model) instead of a cross-encoder; replies say so.")
+        boolean biEncoderFallback;
+
+        @Option(names = "--group-id", defaultValue = RerankWorker.Config.DEFAULT_GROUP_ID,
+                description = "Consumer group of the rerank workers (default: ${DEFAULT-VALUE}).")
+        String groupId;
+
+        @Mixin
+        KafkaOptions kafka;
+
+        @Mixin
+        ModelOptions modelOptions;
+
+        @Mixin
+        OpsOptions ops;
+
+        Reranker load() {
+            if (biEncoderFallback) {
+                return new BiEncoderReranker(modelOptions.load());
+            }
+            CrossEncoderSpec spec;
+            try {
+                spec = CrossEncoderRegistry.get(crossEncoder);
+            } catch (java.util.NoSuchElementException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            if (crossEncoderDir != null) {
+                spec = spec.withLocalDirectory(crossEncoderDir);
+            }
+            return CrossEncoder.load(spec, CrossEncoderOptions.defaults());
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrometheusMeterRegistry registry = OpsOptions.registry("rerank");
+            RerankTopics topics = new RerankTopics(kafka.topics().prefix());
+            try (Reranker reranker = load()) {
+                RerankWorker.Config config = new RerankWorker.Config(kafka.requireBootstrapServers(), topics,
+                        groupId, RerankWorker.Config.DEFAULT_REQUEST_PARTITIONS, RerankWorker.Config.DEFAULT_MAX_BATCH,
+                        RerankWorker.Config.DEFAULT_MAX_BATCH_PASSAGES, kafka.clientProperties());
+                RerankWorker worker = RerankWorker.start(config, reranker);
+                CountDownLatch stopped = new CountDownLatch(1);
+                try (OpsOptions.Running running = ops.start(registry, health(worker, reranker), kafka, groupId,
+                        List.of(topics.requests()))) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        worker.close();
+                        stopped.countDown();
+                    }, "kembed-shutdown"));
+                    System.out.printf("rerank worker %s on %s running (%s); Ctrl-C stops it%n", groupId,
+                            topics.requests(), reranker.id());
+                    while (worker.isAlive()) {
+                        stopped.await(1, TimeUnit.SECONDS);
+                    }
+                }
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * The rerank worker's checks. Ready: the reranker is loaded (it is, once the worker runs) and request partitions
+     * are assigned. Live: the request server's poll thread runs.
+     */
+    static WorkerHealth health(RerankWorker worker, Reranker reranker) {
+        HealthCheck model = () -> HealthCheck.Result.up("reranker " + reranker.id() + " loaded");
+        HealthCheck partitions = () -> {
+            int owned = worker.assignment().size();
+            return HealthCheck.Result.of(owned > 0, owned + " request partitions assigned");
+        };
+        HealthCheck alive = () -> HealthCheck.Result.of(worker.isAlive(),
+                worker.isAlive() ? "request server running" : "request server stopped");
+        return new WorkerHealth(Map.of("rerank.model", model, "rerank.partitions", partitions),
+                Map.of("rerank.thread", alive));
     }
 }

@@ -133,6 +133,11 @@ public final class RequestServer implements AutoCloseable {
         }
     }
 
+    /** @return true while the poll thread runs (it ends on {@link #close()} or an unexpected error) */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
     public Counters counters() {
         return new Counters(handled.get(), replied.get(), expired.get(), malformed.get(), handlerFailures.get());
     }

@@ -246,7 +246,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         RecordHeaders headers = new RecordHeaders();
         DeadLetters.addHeaders(headers, "embed", topic, partition, offset, reason, error);
         context.forward(new Record<>(key, value, context.currentSystemTimeMs(), headers), EmbedTopology.DLQ_SINK);
-        metrics.count(Outcome.DEAD_LETTERED);
+        metrics.deadLettered(reason);
         LOG.warn("dead-lettered {}-{}@{}: {} {}", topic, partition, offset, reason, error.getMessage());
     }
 

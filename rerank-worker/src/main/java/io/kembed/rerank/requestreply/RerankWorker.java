@@ -102,6 +102,11 @@ public final class RerankWorker implements AutoCloseable {
         return server.assignment();
     }
 
+    /** @return true while the request server's poll thread runs */
+    public boolean isAlive() {
+        return server.isAlive();
+    }
+
     /** Stops taking requests; the batch in progress is answered first. */
     @Override
     public void close() {
