@@ -11,6 +11,8 @@ import io.kembed.app.cli.TopicsCommand;
 import io.kembed.app.cli.WorkerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code kembed} command line. */
 @Command(name = "kembed", mixinStandardHelpOptions = true, version = "kembed 0.1.0",
@@ -20,6 +22,15 @@ import picocli.CommandLine.Command;
 public final class KembedCli {
 
     private KembedCli() {
+    }
+
+    /** Accepted before or after any subcommand; logs go to stderr either way. */
+    @Option(names = "--log-format", paramLabel = "text|json", scope = ScopeType.INHERIT,
+            defaultValue = "${env:KEMBED_LOG_FORMAT:-text}",
+            description = "Log format on stderr: text, or json (one object per line) for log shippers "
+                    + "(env KEMBED_LOG_FORMAT; default: ${DEFAULT-VALUE}).")
+    void setLogFormat(String format) {
+        io.kembed.app.cli.LogFormat.of(format).apply();
     }
 
     public static void main(String[] args) {

@@ -57,21 +57,32 @@ public final class WorkerCommand {
         OpsOptions ops;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             PrometheusMeterRegistry registry = OpsOptions.registry("embed");
+            boolean interrupted = false;
             try (BiEncoder encoder = modelOptions.load()) {
                 EmbedWorkerConfig config = EmbedWorkerConfig.defaults(kafka.requireBootstrapServers(),
                         encoder.spec(), stateDir).withTopics(kafka.topics())
                         .withKafkaProperties(kafka.clientProperties());
-                EmbedWorker worker = EmbedWorker.start(config, encoder, registry);
-                try (OpsOptions.Running running = ops.start(registry, worker.health(), kafka,
+                // Closed on every way out, before the encoder it runs.
+                try (EmbedWorker worker = EmbedWorker.start(config, encoder, registry);
+                        OpsOptions.Running running = ops.start(registry, worker.health(), kafka,
                         config.applicationId(), config.topics().changeTopics())) {
                     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "kembed-shutdown"));
                     System.out.printf("embed worker %s running (model %s); Ctrl-C stops it gracefully%n",
                             config.applicationId(), encoder.spec().id());
-                    worker.awaitShutdown();
+                    try {
+                        worker.awaitShutdown();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // restored below, once the worker and the encoder are closed
+                        return INTERRUPTED;
+                    }
                 }
                 return 0;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
@@ -94,14 +105,16 @@ public final class WorkerCommand {
         OpsOptions ops;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             PrometheusMeterRegistry registry = OpsOptions.registry("sink");
+            boolean interrupted = false;
             try (VectorStore store = storeOptions.open(modelOptions.spec())) {
                 SinkWorkerConfig config = SinkWorkerConfig.defaults(kafka.requireBootstrapServers(),
                         store.collection()).withTopics(kafka.topics()).withKafkaProperties(kafka.clientProperties());
                 CountDownLatch stopped = new CountDownLatch(1);
-                SinkWorker sink = SinkWorker.start(config, store, registry);
-                try (OpsOptions.Running running = ops.start(registry, sink.health(), kafka, config.groupId(),
+                // Closed on every way out (an interrupt too), before the store it writes to.
+                try (SinkWorker sink = SinkWorker.start(config, store, registry);
+                        OpsOptions.Running running = ops.start(registry, sink.health(), kafka, config.groupId(),
                         List.of(config.topics().vectors()))) {
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         sink.close();
@@ -109,11 +122,16 @@ public final class WorkerCommand {
                     }, "kembed-shutdown"));
                     System.out.printf("sink %s -> %s running; Ctrl-C stops it%n", config.groupId(),
                             store.collection());
-                    while (sink.isAlive()) {
-                        stopped.await(1, TimeUnit.SECONDS);
+                    if (!awaitWhile(sink::isAlive, stopped)) {
+                        interrupted = true;
+                        return INTERRUPTED;
                     }
+                    return sink.failure() == null ? 0 : 1;
                 }
-                return sink.failure() == null ? 0 : 1;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt(); // restored once the sink and the store are closed
+                }
             }
         }
     }
@@ -167,8 +185,9 @@ public final class WorkerCommand {
         }
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             PrometheusMeterRegistry registry = OpsOptions.registry("rerank");
+            boolean interrupted = false;
             RerankTopics topics = new RerankTopics(kafka.topics().prefix());
             try (Reranker reranker = load()) {
                 RerankWorker.Config config = new RerankWorker.Config(kafka.requireBootstrapServers(), topics,
@@ -184,12 +203,39 @@ public final class WorkerCommand {
                     }, "kembed-shutdown"));
                     System.out.printf("rerank worker %s on %s running (%s); Ctrl-C stops it%n", groupId,
                             topics.requests(), reranker.id());
-                    while (worker.isAlive()) {
-                        stopped.await(1, TimeUnit.SECONDS);
+                    if (!awaitWhile(worker::isAlive, stopped)) {
+                        interrupted = true;
+                        return INTERRUPTED;
                     }
+                } finally {
+                    worker.close();
                 }
                 return 0;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
+        }
+    }
+
+    /** Exit status of a worker stopped by an interrupt (128 + SIGINT, as a shell reports Ctrl-C). */
+    static final int INTERRUPTED = 130;
+
+    /**
+     * Waits while {@code alive} holds and {@code stopped} is not counted down, checking every second.
+     *
+     * @return false if interrupted; the interrupt flag is then cleared, so the caller can close its resources
+     *     before restoring it
+     */
+    static boolean awaitWhile(java.util.function.BooleanSupplier alive, CountDownLatch stopped) {
+        try {
+            while (alive.getAsBoolean() && !stopped.await(1, TimeUnit.SECONDS)) {
+                // checking again
+            }
+            return true;
+        } catch (InterruptedException e) {
+            return false;
         }
     }
 
