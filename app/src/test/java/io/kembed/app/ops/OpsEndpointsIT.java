@@ -52,7 +52,11 @@ import org.junit.jupiter.api.io.TempDir;
  * shows the worker meters with the values the records that flowed imply, {@code /live} turns 503 when the worker
  * stops.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class OpsEndpointsIT {
+
+    /** Every sample name the workers' scrapes showed, for the dashboard check. */
+    private static final java.util.Set<String> SCRAPED = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     private static final Duration WAIT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,7 +89,9 @@ class OpsEndpointsIT {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct)
                 .startsWith("text/plain; version=0.0.4"));
-        return PrometheusText.parse(r.body());
+        PrometheusText text = PrometheusText.parse(r.body());
+        text.samples().forEach(s -> SCRAPED.add(s.name()));
+        return text;
     }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
@@ -104,6 +110,7 @@ class OpsEndpointsIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void sink_readyFlipsWhenPartitionsAreAssigned_andMetricsCountWhatFlowed() throws Exception {
         TopicNames topics = new TopicNames("opssink");
         int dims = 4;
@@ -172,6 +179,7 @@ class OpsEndpointsIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void embedWorker_exposesInferenceTokensOutcomesAndDeadLetters() throws Exception {
         TopicNames topics = new TopicNames("opsembed");
         TopicAdmin.ensureTopics(admin, topics, new TopicAdmin.Layout(2, (short) 1));
@@ -228,6 +236,16 @@ class OpsEndpointsIT {
                 assertThat(get(ops.port(), OpsServer.LIVE_PATH).statusCode()).isEqualTo(200);
             }
         }
+    }
+
+    /** Grafana's queries name only metrics the workers really expose (runs after the workers' tests above). */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void dashboard_queriesOnlyMetricsTheWorkersExpose() {
+        java.util.Set<String> wanted = new java.util.TreeSet<>(io.kembed.app.infra.InfraFiles.dashboardMetrics());
+        wanted.removeAll(io.kembed.app.infra.InfraFiles.OTHER_MODULES_METRICS);
+        assertThat(wanted).isNotEmpty();
+        assertThat(SCRAPED).as("scraped from the sink and the embed worker").containsAll(wanted);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
