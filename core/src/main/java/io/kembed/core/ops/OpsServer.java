@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * {@code /ready}, {@code /live} and {@code /health} all answer with the same JSON body shape:
  * {@code {"status":"UP|DOWN","checks":{"<name>":{"up":true,"detail":"..."}}}}. Requests are served by two daemon
- * threads, so a slow check (a store that does not answer) never blocks the scrape of {@code /metrics} for long.
+ * threads; each check runs on its own thread and counts as down after {@link #CHECK_TIMEOUT_MS} (a store that does
+ * not answer), and a check still running from an earlier request is awaited rather than started again, so a hung
+ * dependency can neither block {@code /metrics} and {@code /live} nor pile up threads.
  *
  * <pre>{@code
  * try (OpsServer ops = OpsServer.start(9400, registry, sink.health())) {
@@ -51,12 +53,19 @@ public final class OpsServer implements AutoCloseable {
     /** The Prometheus text exposition format, which every Prometheus version scrapes. */
     public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    /** How long a request waits for one check before reporting it down: below Kubernetes' 3 s probe timeout, ms. */
+    public static final long CHECK_TIMEOUT_MS = 2_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
     private final WorkerHealth health;
+    private final ExecutorService checkExecutor;
+    /** The latest run of each check (by identity), reused while it has not finished. */
+    private final Map<HealthCheck, java.util.concurrent.Future<HealthCheck.Result>> runs =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private OpsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
             WorkerHealth health) {
@@ -64,6 +73,12 @@ public final class OpsServer implements AutoCloseable {
         this.executor = executor;
         this.registry = registry;
         this.health = health;
+        AtomicInteger threads = new AtomicInteger();
+        this.checkExecutor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "kembed-ops-check-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -137,18 +152,34 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    private static void respondChecks(HttpExchange exchange, Map<String, HealthCheck> checks) throws IOException {
+    private void respondChecks(HttpExchange exchange, Map<String, HealthCheck> checks) throws IOException {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode results = JSON.createObjectNode();
         boolean allUp = true;
         for (Map.Entry<String, HealthCheck> e : new TreeMap<>(checks).entrySet()) {
-            HealthCheck.Result r = run(e.getValue());
+            HealthCheck.Result r = runWithTimeout(e.getValue());
             allUp &= r.up();
             results.putObject(e.getKey()).put("up", r.up()).put("detail", r.detail());
         }
         body.put("status", allUp ? "UP" : "DOWN");
         body.set("checks", results);
         respond(exchange, allUp ? 200 : 503, "application/json", JSON.writeValueAsString(body) + "\n");
+    }
+
+    /** Runs a check on the check threads, or joins its run in progress; down after {@link #CHECK_TIMEOUT_MS}. */
+    private HealthCheck.Result runWithTimeout(HealthCheck check) {
+        java.util.concurrent.Future<HealthCheck.Result> run = runs.compute(check, (c, previous) ->
+                previous != null && !previous.isDone() ? previous : checkExecutor.submit(() -> run(c)));
+        try {
+            return run.get(CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return HealthCheck.Result.down("no answer within " + CHECK_TIMEOUT_MS + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HealthCheck.Result.down("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return HealthCheck.Result.down(String.valueOf(e.getCause()));
+        }
     }
 
     /** Runs a check; an exception (or an interrupted check) is a down result carrying its message. */
@@ -183,5 +214,6 @@ public final class OpsServer implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
+        checkExecutor.shutdownNow();
     }
 }

@@ -61,6 +61,28 @@ class OpsServerTest {
     }
 
     @Test
+    void aHungCheck_isDownAfterTheTimeout_andDoesNotBlockLiveOrMetrics() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        WorkerHealth health = new WorkerHealth(Map.of("store", () -> {
+            started.incrementAndGet();
+            release.await(); // a store that never answers
+            return HealthCheck.Result.up("answered");
+        }), Map.of("thread", () -> HealthCheck.Result.up("running")));
+        try (OpsServer ops = OpsServer.start(0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), health)) {
+            HttpResponse<String> first = send(ops.port(), "GET", OpsServer.READY_PATH);
+            HttpResponse<String> second = send(ops.port(), "GET", OpsServer.READY_PATH);
+            assertThat(first.statusCode()).isEqualTo(503);
+            assertThat(json.readTree(second.body()).at("/checks/store/detail").asText())
+                    .isEqualTo("no answer within " + OpsServer.CHECK_TIMEOUT_MS + " ms");
+            assertThat(started.get()).as("the hung run is joined, not started again").isEqualTo(1);
+            assertThat(send(ops.port(), "GET", OpsServer.LIVE_PATH).statusCode()).isEqualTo(200);
+            assertThat(send(ops.port(), "GET", OpsServer.METRICS_PATH).statusCode()).isEqualTo(200);
+            release.countDown();
+        }
+    }
+
+    @Test
     void healthIsUp_whenEveryCheckIs() throws Exception {
         WorkerHealth health = new WorkerHealth(Map.of("a", () -> HealthCheck.Result.up("ok")),
                 Map.of("b", () -> HealthCheck.Result.up("ok")));
