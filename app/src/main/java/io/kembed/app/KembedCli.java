@@ -7,6 +7,7 @@ import io.kembed.app.cli.EvalCommand;
 import io.kembed.app.cli.ImportCommand;
 import io.kembed.app.cli.ModelsCommand;
 import io.kembed.app.cli.SearchCommand;
+import io.kembed.app.cli.StatusCommand;
 import io.kembed.app.cli.TopicsCommand;
 import io.kembed.app.cli.WorkerCommand;
 import picocli.CommandLine;
@@ -18,7 +19,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kembed", mixinStandardHelpOptions = true, version = "kembed 0.1.0",
         description = "Event-driven embedding pipeline on Apache Kafka.",
         subcommands = {DemoCommand.class, ImportCommand.class, SearchCommand.class, EvalCommand.class,
-            BenchCommand.class, DatasetsCommand.class, WorkerCommand.class, TopicsCommand.class, ModelsCommand.class})
+            BenchCommand.class, DatasetsCommand.class, WorkerCommand.class, TopicsCommand.class, StatusCommand.class,
+            ModelsCommand.class})
 public final class KembedCli {
 
     private KembedCli() {

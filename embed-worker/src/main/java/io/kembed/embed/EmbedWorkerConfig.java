@@ -105,4 +105,16 @@ public record EmbedWorkerConfig(
         return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask,
                 flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, props);
     }
+
+    /** @param id Streams application id (consumer group); null or blank for {@link #defaultApplicationId} */
+    public EmbedWorkerConfig withApplicationId(String id) {
+        return new EmbedWorkerConfig(bootstrapServers, id, topics, model, maxPendingPerTask, flushInterval,
+                commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties);
+    }
+
+    /** @param threads Streams threads, each embedding with its own one-thread ONNX Runtime caller */
+    public EmbedWorkerConfig withStreamThreads(int threads) {
+        return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask, flushInterval,
+                commitInterval, chunkOverlapTokens, limits, stateDir, threads, kafkaProperties);
+    }
 }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kembed bench embed}: raw ONNX Runtime (the limit) against the whole pipeline, same texts and model. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = BenchCommand.Embed.class)
+        subcommands = {BenchCommand.Embed.class, BenchScaleCommand.class})
 public final class BenchCommand {
 
     @Command(name = "embed", mixinStandardHelpOptions = true,
@@ -44,10 +44,19 @@ public final class BenchCommand {
         @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
         int partitions;
 
-        @Option(names = "--warmup", defaultValue = "300",
-                description = "Other contacts sent through the pipeline first, so that the JIT has compiled the broker, "
-                        + "Streams and sink code and the group has joined before timing (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "1200",
+                description = "Most other contacts sent through the pipeline first, in rounds of --warmup-round, until "
+                        + "the JIT has settled (default: ${DEFAULT-VALUE}).")
         int warmup;
+
+        @Option(names = "--warmup-round", defaultValue = "150",
+                description = "Contacts per warm-up round (default: ${DEFAULT-VALUE}).")
+        int warmupRound;
+
+        @Option(names = "--jit-settled", defaultValue = "0.03",
+                description = "Warm-up ends after a round in which JIT compilation took less than this share of the "
+                        + "machine's CPU time (default: ${DEFAULT-VALUE}).")
+        double jitSettled;
 
         @Mixin
         KafkaOptions kafka;
@@ -69,6 +78,47 @@ public final class BenchCommand {
                     bar.stepTo(count);
                 }
             }
+        }
+
+        /**
+         * Sends warm-up contacts in rounds until a round's JIT compilation time is under {@code --jit-settled} of
+         * the CPU time (cores × wall time): the timed run then measures the pipeline, not the compiler. Each round
+         * waits until its vectors are stored.
+         */
+        private void warmUp(LocalPipeline pipeline, ChangePublisher publisher, List<ContactEvent> warmupContacts,
+                PrintStream out) throws InterruptedException {
+            int sent = 0;
+            int round = 0;
+            while (sent < warmupContacts.size()) {
+                List<ContactEvent> batch = warmupContacts.subList(sent,
+                        Math.min(warmupContacts.size(), sent + Math.max(1, warmupRound)));
+                long compileBefore = compileMillis();
+                long start = System.nanoTime();
+                batch.forEach(publisher::publish);
+                publisher.flush();
+                sent += batch.size();
+                awaitStored(pipeline, "warmup", sent, "Warm-up " + ++round);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double share = jitShare(compileMillis() - compileBefore, seconds);
+                out.printf(Locale.ROOT, "warm-up round %d: %,d contacts, %.1f texts/s, JIT %.1f%% of the CPU time%n",
+                        round, batch.size(), batch.size() / seconds, 100 * share);
+                if (share < jitSettled) {
+                    return;
+                }
+            }
+            out.printf(Locale.ROOT, "warm-up: JIT still above %.1f%% after %,d contacts; timing anyway%n",
+                    100 * jitSettled, sent);
+        }
+
+        /** Milliseconds the JIT compilers have spent so far (all compiler threads), or 0 if not reported. */
+        private static long compileMillis() {
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        }
+
+        /** Compilation time as a share of the machine's CPU time over {@code seconds} of wall time. */
+        private static double jitShare(long compileMillis, double seconds) {
+            return compileMillis / 1e3 / (seconds * Runtime.getRuntime().availableProcessors());
         }
 
         @Override
@@ -110,20 +160,18 @@ public final class BenchCommand {
                 double pipelineRate;
                 try (LocalPipeline pipeline = LocalPipeline.start(options, encoder)) {
                     ChangePublisher publisher = pipeline.publisher();
-                    long warmStart = System.nanoTime();
-                    warmupContacts.forEach(publisher::publish);
-                    publisher.flush();
-                    awaitStored(pipeline, "warmup", warmupContacts.size(), "Warm-up");
-                    out.printf(Locale.ROOT, "warm-up: %,d other contacts through the pipeline in %.1f s (group join, "
-                            + "JIT)%n", warmupContacts.size(), (System.nanoTime() - warmStart) / 1e9);
+                    warmUp(pipeline, publisher, warmupContacts, out);
+                    long compileBefore = compileMillis();
                     long start = System.nanoTime();
                     contacts.forEach(publisher::publish);
                     publisher.flush();
                     awaitStored(pipeline, "bench", contacts.size(), "Stored");
                     double seconds = (System.nanoTime() - start) / 1e9;
+                    long jitMillis = compileMillis() - compileBefore;
                     pipelineRate = contacts.size() / seconds;
-                    out.printf(Locale.ROOT, "pipeline: %,d events published and their vectors stored in %.1f s%n",
-                            contacts.size(), seconds);
+                    out.printf(Locale.ROOT, "pipeline: %,d events published and their vectors stored in %.1f s "
+                            + "(JIT compilation meanwhile: %.1f s, %.1f%% of the CPU time)%n", contacts.size(), seconds,
+                            jitMillis / 1e3, 100 * jitShare(jitMillis, seconds));
                 }
                 out.printf(Locale.ROOT, "%nraw ONNX Runtime (limit): %,8.1f texts/s%n", limit.textsPerSecond());
                 out.printf(Locale.ROOT, "whole pipeline (warm):    %,8.1f texts/s%n", pipelineRate);

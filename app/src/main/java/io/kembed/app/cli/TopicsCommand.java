@@ -2,18 +2,22 @@ package io.kembed.app.cli;
 
 import io.kembed.core.kafka.TopicAdmin;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kembed topics}: create kembed's topics with their partitions and cleanup policies. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
-        description = "Create the change, vectors and dead-letter topics if missing.")
+        description = "Create the change, vectors and dead-letter topics if missing, then check every topic's "
+                + "partitions, replication factor and configs against its definition (exit 1 on a difference).")
 public final class TopicsCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", defaultValue = "12",
@@ -24,6 +28,10 @@ public final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--replication-factor", defaultValue = "3", description = "(default: ${DEFAULT-VALUE})")
     short replicationFactor;
 
+    @Option(names = "--check", description = "Create nothing: compare the topics with their definitions "
+            + "(partitions, replication factor, compaction, retention) and exit 1 on any difference.")
+    boolean checkOnly;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -31,14 +39,19 @@ public final class TopicsCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> props = new HashMap<>(kafka.clientProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.requireBootstrapServers());
+        TopicAdmin.Layout layout = new TopicAdmin.Layout(partitions, replicationFactor);
         try (Admin admin = Admin.create(props)) {
-            Set<String> created = TopicAdmin.ensureTopics(admin, kafka.topics(),
-                    new TopicAdmin.Layout(partitions, replicationFactor));
-            TopicAdmin.definitions(kafka.topics(), new TopicAdmin.Layout(partitions, replicationFactor)).forEach(t ->
-                    System.out.printf("%-28s %s  partitions=%d rf=%d %s%n", t.name(),
-                            created.contains(t.name()) ? "created" : "exists ", t.numPartitions(),
-                            t.replicationFactor(), t.configs()));
-            return 0;
+            Set<String> created = checkOnly ? Set.of() : TopicAdmin.ensureTopics(admin, kafka.topics(), layout);
+            List<TopicAdmin.Mismatch> mismatches = TopicAdmin.check(admin, kafka.topics(), layout);
+            for (NewTopic t : TopicAdmin.definitions(kafka.topics(), layout)) {
+                List<TopicAdmin.Mismatch> own = mismatches.stream().filter(m -> m.topic().equals(t.name())).toList();
+                String state = created.contains(t.name()) ? "created" : own.isEmpty() ? "ok" : "DIFFERS";
+                System.out.printf("%-28s %-8s partitions=%d rf=%d %s%n", t.name(), state, t.numPartitions(),
+                        t.replicationFactor(), new TreeMap<>(t.configs()));
+                own.forEach(m -> System.out.printf("    %s is %s, expected %s%n", m.setting(), m.actual(),
+                        m.expected()));
+            }
+            return mismatches.isEmpty() ? 0 : 1;
         }
     }
 }

@@ -47,6 +47,16 @@ public final class WorkerCommand {
                 description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
         Path stateDir;
 
+        @Option(names = "--application-id", paramLabel = "ID",
+                description = "Kafka Streams application id = consumer group (default: kembed-embed-<model id>); "
+                        + "workers with the same id share the change topics' partitions.")
+        String applicationId;
+
+        @Option(names = "--stream-threads", defaultValue = "0",
+                description = "Stream threads, each embedding its own partitions on one core (default: one per "
+                        + "available processor).")
+        int streamThreads;
+
         @Mixin
         KafkaOptions kafka;
 
@@ -63,7 +73,10 @@ public final class WorkerCommand {
             try (BiEncoder encoder = modelOptions.load()) {
                 EmbedWorkerConfig config = EmbedWorkerConfig.defaults(kafka.requireBootstrapServers(),
                         encoder.spec(), stateDir).withTopics(kafka.topics())
-                        .withKafkaProperties(kafka.clientProperties());
+                        .withKafkaProperties(kafka.clientProperties()).withApplicationId(applicationId);
+                if (streamThreads > 0) {
+                    config = config.withStreamThreads(streamThreads);
+                }
                 // Closed on every way out, before the encoder it runs.
                 try (EmbedWorker worker = EmbedWorker.start(config, encoder, registry);
                         OpsOptions.Running running = ops.start(registry, worker.health(), kafka,

@@ -4,11 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -78,6 +83,86 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+        }
+    }
+    /**
+     * A difference between a topic on the cluster and its {@linkplain #definitions definition}.
+     *
+     * @param topic the topic
+     * @param setting what differs: {@code exists}, {@code partitions}, {@code replication.factor} or a config name
+     * @param expected the definition's value
+     * @param actual the cluster's value ({@code missing} for a missing topic)
+     */
+    public record Mismatch(String topic, String setting, String expected, String actual) {
+        @Override
+        public String toString() {
+            return topic + ": " + setting + " is " + actual + ", expected " + expected;
+        }
+    }
+
+    /**
+     * Compares the topics on the cluster with their definitions: existence, partition count, replication factor
+     * and every config the definition sets. A change topic with more partitions than configured is reported too:
+     * adding partitions moves keys (see the README's procedure), so it should be deliberate.
+     *
+     * @return the differences, empty if the cluster matches
+     * @throws IllegalStateException if the cluster does not answer within 30 s
+     */
+    public static List<Mismatch> check(Admin admin, TopicNames names, Layout layout) {
+        try {
+            List<NewTopic> wanted = definitions(names, layout);
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<Mismatch> out = new ArrayList<>();
+            List<String> present = new ArrayList<>();
+            for (NewTopic t : wanted) {
+                if (existing.contains(t.name())) {
+                    present.add(t.name());
+                } else {
+                    out.add(new Mismatch(t.name(), "exists", "yes", "missing"));
+                }
+            }
+            if (present.isEmpty()) {
+                return out;
+            }
+            Map<String, TopicDescription> described = admin.describeTopics(present)
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            List<ConfigResource> resources = present.stream()
+                    .map(n -> new ConfigResource(
+                            ConfigResource.Type.TOPIC, n))
+                    .toList();
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            for (NewTopic t : wanted) {
+                TopicDescription d = described.get(t.name());
+                if (d == null) {
+                    continue;
+                }
+                int partitions = d.partitions().size();
+                if (partitions != t.numPartitions()) {
+                    out.add(new Mismatch(t.name(), "partitions", Integer.toString(t.numPartitions()),
+                            Integer.toString(partitions)));
+                }
+                int rf = d.partitions().get(0).replicas().size();
+                if (rf != t.replicationFactor()) {
+                    out.add(new Mismatch(t.name(), "replication.factor", Short.toString(t.replicationFactor()),
+                            Integer.toString(rf)));
+                }
+                Config c = configs.get(new ConfigResource(
+                        ConfigResource.Type.TOPIC, t.name()));
+                for (Map.Entry<String, String> e : new TreeMap<>(t.configs()).entrySet()) {
+                    ConfigEntry actual = c.get(e.getKey());
+                    String value = actual == null ? "unset" : actual.value();
+                    if (!e.getValue().equals(value)) {
+                        out.add(new Mismatch(t.name(), e.getKey(), e.getValue(), value));
+                    }
+                }
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot check topics: " + e.getMessage(), e);
         }
     }
 }

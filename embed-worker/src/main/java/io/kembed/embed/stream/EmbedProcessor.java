@@ -66,6 +66,10 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private KeyValueStore<String, EntityState> states;
     private KeyValueStore<String, PendingChange> pending;
     private String taskId;
+    /** Wall-clock ms when the oldest change in {@link #pending} arrived, or {@link #NONE_PENDING}. */
+    private long oldestPendingMs = NONE_PENDING;
+
+    private static final long NONE_PENDING = Long.MIN_VALUE;
 
     EmbedProcessor(BiEncoder encoder, ChangeEventCodec codec, EmbedMetrics metrics, int maxPending,
             Duration flushInterval, int overlapTokens) {
@@ -84,7 +88,20 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         this.pending = ctx.getStateStore(EmbedTopology.PENDING_STORE);
         this.taskId = ctx.taskId().toString();
         updatePendingGauge();
-        ctx.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        if (pending.approximateNumEntries() > 0) {
+            oldestPendingMs = ctx.currentSystemTimeMs(); // restored from the changelog: due one interval from now
+        }
+        // Flush by the age of the oldest buffered change, checked often, not every flushInterval since the last
+        // flush: after a long flush the punctuation is overdue at once and would embed (and commit) the one or two
+        // changes that arrived meanwhile, one transaction each, instead of letting the buffer fill.
+        long checkMs = Math.max(10, flushInterval.toMillis() / 4);
+        ctx.schedule(Duration.ofMillis(checkMs), PunctuationType.WALL_CLOCK_TIME, this::flushIfDue);
+    }
+
+    private void flushIfDue(long nowMs) {
+        if (oldestPendingMs != NONE_PENDING && nowMs - oldestPendingMs >= flushInterval.toMillis()) {
+            flush();
+        }
     }
 
     @Override
@@ -132,6 +149,9 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         pending.put(key, new PendingChange(event.version(), hash, record.value(), origin.topic(),
                 origin.partition(), origin.offset()));
+        if (oldestPendingMs == NONE_PENDING) {
+            oldestPendingMs = context.currentSystemTimeMs();
+        }
         updatePendingGauge();
         if (pending.approximateNumEntries() >= maxPending) {
             flush();
@@ -159,6 +179,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         try (KeyValueIterator<String, PendingChange> it = pending.all()) {
             it.forEachRemaining(items::add);
         }
+        oldestPendingMs = NONE_PENDING;
         if (items.isEmpty()) {
             return;
         }

@@ -133,6 +133,17 @@ class EmbedProcessorTest {
     }
 
     @Test
+    void flushInterval_isTheAgeOfTheOldestBufferedChange_notAFixedTick() {
+        // flush interval 1 s; a change arriving 100 ms before a fixed 1 s tick would be flushed after 100 ms
+        driver.advanceWallClockTime(Duration.ofMillis(900));
+        send(jane(1, "Leads the retail business."));
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertThat(vectors.isEmpty()).as("200 ms old, interval 1 s: still buffered").isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(900));
+        assertThat(output()).as("1.1 s old: flushed").hasSize(1);
+    }
+
+    @Test
     void fullBuffer_flushesWithoutWaitingForTheInterval() {
         for (int i = 0; i < 3; i++) {
             send(ContactEvent.upsert("acme", "c-" + i, 1, "Person " + i, "Acme", "Engineer", "Works on " + i, null));

@@ -1,0 +1,235 @@
+package io.kembed.app.cli;
+
+import io.kembed.app.KembedCli;
+import io.kembed.app.bench.RegisterTexts;
+import io.kembed.core.event.ContactEvent;
+import io.kembed.core.kafka.EmbeddedKafka;
+import io.kembed.core.kafka.TopicAdmin;
+import io.kembed.core.kafka.TopicNames;
+import io.kembed.producer.ChangePublisher;
+import io.kembed.producer.PublisherConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kembed bench scale}: the same backlog of change events embedded by one worker process using both cores
+ * (two stream threads) and by two worker processes using one core each (one stream thread each, same consumer
+ * group), on a multi-partition topic. If work spreads by partition, the two single-core workers reach the two-core
+ * worker's throughput.
+ *
+ * <p>Method: the contacts are published first (a backlog), once per scenario under its own topic prefix, so the
+ * scenarios share nothing but the broker. Workers are child JVMs of this jar ({@code kembed worker embed}) with
+ * {@code -XX:ActiveProcessorCount} set to their cores and, where {@code taskset} exists, pinned to them. Throughput
+ * is timed from the moment 5% of the vectors are committed to the moment all are (JVM start, model load and group
+ * join excluded), counting records with a {@code read_committed} consumer on the scenario's vectors topic.
+ */
+@Command(name = "scale", mixinStandardHelpOptions = true,
+        description = "One 2-core embed worker vs two 1-core embed workers in one consumer group: throughputs "
+                + "and their ratio.")
+final class BenchScaleCommand implements Callable<Integer> {
+
+    /** Share of the vectors committed before the clock starts: excludes start-up and group join. */
+    static final double START_FRACTION = 0.05;
+
+    @Option(names = "--texts", defaultValue = "1500",
+            description = "EU-register contacts per scenario (default: ${DEFAULT-VALUE}).")
+    int texts;
+
+    @Option(names = "--partitions", defaultValue = "8",
+            description = "Partitions of the change and vectors topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--timeout", defaultValue = "PT30M",
+            description = "Longest a scenario may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    /** One way to run the workers. */
+    private record Scenario(String name, String prefix, List<List<Integer>> coresPerWorker) {
+        int workers() {
+            return coresPerWorker.size();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores < 2) {
+            throw new IllegalStateException("bench scale needs at least 2 cores, this machine has " + cores);
+        }
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        List<Scenario> scenarios = List.of(
+                new Scenario("one worker, 2 cores", "scale-" + run + "-a", List.of(List.of(0, 1))),
+                new Scenario("two workers, 1 core each", "scale-" + run + "-b", List.of(List.of(0), List.of(1))));
+        List<ContactEvent> contacts = RegisterTexts.contacts(DataFiles.euRegister(), "scale", texts);
+        boolean taskset = hasTaskset();
+        out.printf("bench scale: %s, %,d EU-register contacts, %d partitions, %d cores, pinning: %s%n",
+                modelOptions.spec().id(), contacts.size(), partitions, cores,
+                taskset ? "taskset" : "none (taskset not found; -XX:ActiveProcessorCount only)");
+        Path work = Files.createTempDirectory("kembed-bench-scale");
+        EmbeddedKafka embedded = kafka.bootstrapServersOrNull() == null ? EmbeddedKafka.start() : null;
+        try {
+            String bootstrap = embedded != null ? embedded.bootstrapServers() : kafka.bootstrapServersOrNull();
+            Map<String, Object> adminProps = new HashMap<>(kafka.clientProperties());
+            adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            try (Admin admin = Admin.create(adminProps)) {
+                for (Scenario s : scenarios) {
+                    TopicAdmin.ensureTopics(admin, new TopicNames(s.prefix()),
+                            new TopicAdmin.Layout(partitions, (short) (embedded != null ? 1 : 3)));
+                }
+            }
+            for (Scenario s : scenarios) {
+                try (ChangePublisher publisher = new ChangePublisher(new PublisherConfig(bootstrap,
+                        new TopicNames(s.prefix()), kafka.clientProperties()))) {
+                    contacts.forEach(publisher::publish);
+                    publisher.flush();
+                }
+            }
+            out.printf("published the backlog: %,d contacts per scenario%n", contacts.size());
+            double[] rates = new double[scenarios.size()];
+            for (int i = 0; i < scenarios.size(); i++) {
+                rates[i] = run(scenarios.get(i), bootstrap, work, taskset, contacts.size(), out);
+            }
+            out.printf(Locale.ROOT, "%none worker, 2 cores:        %,8.1f texts/s%n", rates[0]);
+            out.printf(Locale.ROOT, "two workers, 1 core each:   %,8.1f texts/s%n", rates[1]);
+            out.printf(Locale.ROOT, "ratio two 1-core / one 2-core: %.3f (goal >= 0.9)%n", rates[1] / rates[0]);
+            return 0;
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+            DemoCommand.deleteRecursively(work);
+        }
+    }
+
+    /** @return texts per second between {@link #START_FRACTION} and all vectors committed */
+    private double run(Scenario s, String bootstrap, Path work, boolean taskset, int expected, PrintStream out)
+            throws IOException, InterruptedException {
+        out.printf("%n%s: starting %d worker process%s...%n", s.name(), s.workers(), s.workers() == 1 ? "" : "es");
+        List<Process> workers = new ArrayList<>();
+        try {
+            for (int w = 0; w < s.workers(); w++) {
+                workers.add(startWorker(s, w, bootstrap, work, taskset));
+            }
+            TopicNames topics = new TopicNames(s.prefix());
+            Map<String, Object> c = new HashMap<>(kafka.clientProperties());
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            double seconds;
+            long timed;
+            long untimed;
+            double fromStart;
+            try (KafkaConsumer<byte[], byte[]> counter = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+                    ProgressBar bar = Bars.create("Vectors", expected, "vectors")) {
+                List<TopicPartition> parts = counter.partitionsFor(topics.vectors()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+                counter.assign(parts);
+                counter.seekToBeginning(parts);
+                long deadline = System.nanoTime() + timeout.toNanos();
+                long startCount = (long) Math.ceil(expected * START_FRACTION);
+                long count = 0;
+                long startNanos = -1;
+                long startedAt = System.nanoTime();
+                while (count < expected) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(s.name() + ": only " + count + " of " + expected
+                                + " vectors after " + timeout + "; worker logs in " + work);
+                    }
+                    for (Process p : workers) {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException(s.name() + ": a worker exited with " + p.exitValue()
+                                    + "; logs in " + work);
+                        }
+                    }
+                    count += counter.poll(Duration.ofMillis(100)).count();
+                    bar.stepTo(Math.min(count, expected));
+                    if (startNanos < 0 && count >= startCount) {
+                        startNanos = System.nanoTime();
+                        startCount = count;
+                    }
+                }
+                seconds = (System.nanoTime() - startNanos) / 1e9;
+                timed = count - startCount;
+                fromStart = (System.nanoTime() - startedAt) / 1e9;
+                untimed = startCount;
+            }
+            double rate = timed / seconds;
+            out.printf(Locale.ROOT, "%s: %,.1f texts/s (%,d vectors in %.1f s after the first %,d; %.1f s from "
+                    + "start)%n", s.name(), rate, timed, seconds, untimed, fromStart);
+            return rate;
+        } finally {
+            for (Process p : workers) {
+                p.destroy(); // SIGTERM: the worker closes gracefully
+            }
+            for (Process p : workers) {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private Process startWorker(Scenario s, int index, String bootstrap, Path work, boolean taskset)
+            throws IOException {
+        List<Integer> cores = s.coresPerWorker().get(index);
+        List<String> cmd = new ArrayList<>();
+        if (taskset) {
+            cmd.addAll(List.of("taskset", "-c", cores.stream().map(String::valueOf).collect(Collectors.joining(","))));
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:ActiveProcessorCount=" + cores.size());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KembedCli.class.getName(),
+                "worker", "embed", "--bootstrap-servers", bootstrap, "--topic-prefix", s.prefix(),
+                "--application-id", s.prefix() + "-embed", "--stream-threads", Integer.toString(cores.size()),
+                "--state-dir", work.resolve(s.prefix() + "-" + index).toString(),
+                "--model", modelOptions.spec().id(), "--ops-port", "0"));
+        for (Map.Entry<String, Object> e : kafka.clientProperties().entrySet()) {
+            cmd.addAll(List.of("--kafka-property", e.getKey() + "=" + e.getValue()));
+        }
+        File log = work.resolve(s.prefix() + "-worker-" + index + ".log").toFile();
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    private static boolean hasTaskset() {
+        try {
+            Process p = new ProcessBuilder("taskset", "-c", "0", "true").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
