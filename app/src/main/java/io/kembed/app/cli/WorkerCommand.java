@@ -207,6 +207,7 @@ public final class WorkerCommand {
                         groupId, RerankWorker.Config.DEFAULT_REQUEST_PARTITIONS, RerankWorker.Config.DEFAULT_MAX_BATCH,
                         RerankWorker.Config.DEFAULT_MAX_BATCH_PASSAGES, kafka.clientProperties());
                 RerankWorker worker = RerankWorker.start(config, reranker);
+                worker.bindClientMetrics(registry);
                 CountDownLatch stopped = new CountDownLatch(1);
                 try (OpsOptions.Running running = ops.start(registry, health(worker, reranker), kafka, groupId,
                         List.of(topics.requests()))) {

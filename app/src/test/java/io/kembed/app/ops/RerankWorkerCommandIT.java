@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code kembed worker rerank} as an operator runs it, on a real embedded broker with the tiny torch-built
  * cross-encoder fixture: it prints its ops port, {@code /ready} turns 200 once the requests partitions are assigned,
- * {@code /metrics} shows the group's lag gauges and the JVM's meters under {@code worker="rerank"}, and an interrupt
+ * {@code /metrics} shows the group's lag gauges, the Kafka clients' metrics and the JVM's meters under
+ * {@code worker="rerank"}, and an interrupt
  * stops it with the interrupted exit status.
  */
 class RerankWorkerCommandIT {
@@ -74,6 +75,9 @@ class RerankWorkerCommandIT {
                     .hasSize(RerankWorker.Config.DEFAULT_REQUEST_PARTITIONS)
                     .allSatisfy(s -> assertThat(s.value()).isZero());
             assertThat(metrics.find("jvm_threads_live_threads", "worker", "rerank")).hasSize(1);
+            // Kafka's own client metrics of the request server's consumer and producer.
+            assertThat(metrics.samples()).anyMatch(s -> s.name().startsWith("kafka_consumer_"))
+                    .anyMatch(s -> s.name().startsWith("kafka_producer_"));
 
             worker.interrupt();
             worker.join(30_000);

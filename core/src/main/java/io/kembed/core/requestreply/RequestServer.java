@@ -1,5 +1,7 @@
 package io.kembed.core.requestreply;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +80,7 @@ public final class RequestServer implements AutoCloseable {
     private final AtomicLong handlerFailures = new AtomicLong();
     private volatile boolean running = true;
     private volatile Set<TopicPartition> assignment = Set.of();
+    private final List<KafkaClientMetrics> clientMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RequestServer(Config config, RequestHandler handler, Clock clock) {
         this.config = config;
@@ -133,6 +136,18 @@ public final class RequestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds the Kafka consumer's and producer's own metrics ({@code kafka_consumer_*}, {@code kafka_producer_*}:
+     * fetch and request rates, records-lag per partition) to {@code registry}, through Micrometer's
+     * {@link KafkaClientMetrics}; they are unbound when the server stops.
+     */
+    public void bindClientMetrics(MeterRegistry registry) {
+        for (KafkaClientMetrics m : List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(producer))) {
+            m.bindTo(registry);
+            clientMetrics.add(m);
+        }
+    }
+
     /** @return true while the poll thread runs (it ends on {@link #close()} or an unexpected error) */
     public boolean isAlive() {
         return thread.isAlive();
@@ -159,6 +174,7 @@ public final class RequestServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("request server on {} stops", config.requestsTopic(), e);
         } finally {
+            clientMetrics.forEach(KafkaClientMetrics::close);
             try {
                 consumer.commitSync(Duration.ofSeconds(2));
             } catch (RuntimeException e) {

@@ -102,6 +102,11 @@ public final class RerankWorker implements AutoCloseable {
         return server.assignment();
     }
 
+    /** Binds the request server's Kafka client metrics (see {@link RequestServer#bindClientMetrics}). */
+    public void bindClientMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        server.bindClientMetrics(registry);
+    }
+
     /** @return true while the request server's poll thread runs */
     public boolean isAlive() {
         return server.isAlive();
