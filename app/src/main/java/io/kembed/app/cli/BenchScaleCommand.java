@@ -42,16 +42,14 @@ import picocli.CommandLine.Option;
  * <p>Method: the contacts are published first (a backlog), once per scenario under its own topic prefix, so the
  * scenarios share nothing but the broker. Workers are child JVMs of this jar ({@code kembed worker embed}) with
  * {@code -XX:ActiveProcessorCount} set to their cores and, where {@code taskset} exists, pinned to them. Throughput
- * is timed from the moment 5% of the vectors are committed to the moment all are (JVM start, model load and group
- * join excluded), counting records with a {@code read_committed} consumer on the scenario's vectors topic.
+ * is timed from the moment {@code --untimed} (20%) of the vectors are committed to the moment all are (JVM
+ * start, model load, group join and most JIT compilation excluded), counting records with a {@code read_committed} consumer on the scenario's vectors topic.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
         description = "One 2-core embed worker vs two 1-core embed workers in one consumer group: throughputs "
                 + "and their ratio.")
 final class BenchScaleCommand implements Callable<Integer> {
 
-    /** Share of the vectors committed before the clock starts: excludes start-up and group join. */
-    static final double START_FRACTION = 0.05;
 
     @Option(names = "--texts", defaultValue = "1500",
             description = "EU-register contacts per scenario (default: ${DEFAULT-VALUE}).")
@@ -60,6 +58,12 @@ final class BenchScaleCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "8",
             description = "Partitions of the change and vectors topics (default: ${DEFAULT-VALUE}).")
     int partitions;
+
+    @Option(names = "--untimed", defaultValue = "0.2",
+            description = "Share of the vectors committed before the clock starts, so that JVM start, model load, "
+                    + "group join and JIT warm-up (per worker process) stay out of the timing "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double untimedShare;
 
     @Option(names = "--timeout", defaultValue = "PT30M",
             description = "Longest a scenario may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
@@ -130,7 +134,7 @@ final class BenchScaleCommand implements Callable<Integer> {
         }
     }
 
-    /** @return texts per second between {@link #START_FRACTION} and all vectors committed */
+    /** @return texts per second between {@code --untimed} and all vectors committed */
     private double run(Scenario s, String bootstrap, Path work, boolean taskset, int expected, PrintStream out)
             throws IOException, InterruptedException {
         out.printf("%n%s: starting %d worker process%s...%n", s.name(), s.workers(), s.workers() == 1 ? "" : "es");
@@ -156,7 +160,7 @@ final class BenchScaleCommand implements Callable<Integer> {
                 counter.assign(parts);
                 counter.seekToBeginning(parts);
                 long deadline = System.nanoTime() + timeout.toNanos();
-                long startCount = (long) Math.ceil(expected * START_FRACTION);
+                long startCount = (long) Math.ceil(expected * untimedShare);
                 long count = 0;
                 long startNanos = -1;
                 long startedAt = System.nanoTime();
