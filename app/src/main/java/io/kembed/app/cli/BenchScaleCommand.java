@@ -85,6 +85,9 @@ final class BenchScaleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        if (untimedShare < 0 || untimedShare >= 1 || texts < 10 || partitions < 2) {
+            throw new IllegalArgumentException("need 0 <= --untimed < 1, --texts >= 10 and --partitions >= 2");
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         if (cores < 2) {
             throw new IllegalStateException("bench scale needs at least 2 cores, this machine has " + cores);
