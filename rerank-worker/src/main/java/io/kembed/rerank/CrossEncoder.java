@@ -10,6 +10,7 @@ import io.kembed.rerank.plan.EncodedPair;
 import io.kembed.rerank.plan.PairBatches;
 import io.kembed.rerank.plan.PairTruncation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Pairs are capped at {@link #maxPairTokens()} tokens (the passage is cut first; counted), sorted by length and
  * scored in batches of at most {@link CrossEncoderOptions#maxBatchPairs()}. {@link #rerankWithin} is the
  * deadline-aware variant: it scores only the best-ranked candidates whose predicted cost (measured ns per padded
- * token, an exponentially weighted average over batches) fits the time budget.
+ * token, an exponentially weighted average over batches) fits the time budget. {@link #rerankAll} does the same for
+ * several requests at once, scoring their pairs together in shared length-sorted batches (what the rerank worker
+ * does with the requests of one poll).
  *
  * <p>Thread-safe. Owns its ONNX session and tokenizer: {@link #close()} releases them.
  */
@@ -38,6 +41,7 @@ public final class CrossEncoder implements Reranker {
     private final CostEstimate cost;
     private final AtomicLong pairsScored = new AtomicLong();
     private final AtomicLong pairsTruncated = new AtomicLong();
+    private final AtomicLong batchesRun = new AtomicLong();
 
     private CrossEncoder(String id, PairTokenizer tokenizer, CrossEncoderSession session,
             CrossEncoderOptions options, int maxPairTokens) {
@@ -97,6 +101,11 @@ public final class CrossEncoder implements Reranker {
         return pairsScored.get();
     }
 
+    /** @return ONNX Runtime runs (batches) since this reranker was opened */
+    public long batchesRun() {
+        return batchesRun.get();
+    }
+
     /** @return pairs cut to the token cap since this reranker was opened */
     public long pairsTruncated() {
         return pairsTruncated.get();
@@ -129,6 +138,7 @@ public final class CrossEncoder implements Reranker {
      * Deadline-aware reranking: scores the longest prefix of candidates (vector order, best first) whose predicted
      * inference time fits what is left of {@code budgetMillis} after tokenising, and keeps vector order for the
      * rest. Scoring never stops half-way: the plan is made before inference, from the measured cost per token.
+     * The same as {@link #rerankAll} with one job.
      *
      * @param passages candidates in vector-search order
      * @param topN most results returned, {@code >= 1}
@@ -138,23 +148,65 @@ public final class CrossEncoder implements Reranker {
      *     holds a null
      */
     public RerankOutcome rerankWithin(String query, List<String> passages, int topN, long budgetMillis) {
+        return rerankAll(List.of(new RerankJob(query, passages, topN, budgetMillis))).get(0);
+    }
+
+    /**
+     * Deadline-aware reranking of several requests in one inference run: every pair of every job is tokenised,
+     * capped, and the pairs chosen for scoring are length-sorted and batched together ({@link PairBatches}, at most
+     * {@link CrossEncoderOptions#maxBatchPairs()} pairs a batch), so pairs of different requests share batches; the
+     * scores are then split back per job. Which pairs are scored is planned before inference with
+     * {@link DeadlinePlanner#affordablePrefixes}: the whole run's predicted time must fit each served job's
+     * budget (all results are returned together), each job's scored candidates being its best-ranked ones; the
+     * rest keep vector order and the outcome is {@code partial}. Scores equal {@link #rerankWithin}'s for the
+     * same pairs up to float rounding from different padding (tests hold them within 1e-5).
+     *
+     * @param jobs the requests, non-empty
+     * @return one outcome per job, in job order
+     * @throws IllegalArgumentException if {@code jobs} is empty
+     * @throws io.kembed.embed.EmbeddingException if ONNX Runtime fails (no outcome is returned then)
+     */
+    public List<RerankOutcome> rerankAll(List<RerankJob> jobs) {
         long started = System.nanoTime();
-        validate(query, passages, topN);
-        if (budgetMillis < 0) {
-            throw new IllegalArgumentException("budgetMillis must be >= 0, got " + budgetMillis);
+        Objects.requireNonNull(jobs, "jobs");
+        if (jobs.isEmpty()) {
+            throw new IllegalArgumentException("no jobs to rerank");
         }
-        List<EncodedPair> pairs = encode(query, passages);
-        int[] lengths = lengths(pairs);
-        long left = TimeUnit.MILLISECONDS.toNanos(budgetMillis) - (System.nanoTime() - started);
-        int count = DeadlinePlanner.affordablePrefix(lengths, options.maxBatchPairs(), cost.nanosPerToken(), left);
-        List<EncodedPair> scored = pairs.subList(0, count);
-        float[] scores = count == 0 ? new float[0] : run(scored);
-        List<RerankResult> results = ranked(scores, count);
-        for (int i = count; i < passages.size(); i++) {
-            results.add(new RerankResult(i, Float.NaN));
+        int n = jobs.size();
+        List<List<EncodedPair>> encoded = new ArrayList<>(n);
+        int[][] lengths = new int[n][];
+        for (RerankJob job : jobs) {
+            List<EncodedPair> pairs = encode(job.query(), job.passages());
+            lengths[encoded.size()] = lengths(pairs);
+            encoded.add(pairs);
         }
-        int truncated = (int) scored.stream().filter(EncodedPair::truncated).count();
-        return new RerankOutcome(top(results, topN), count, truncated, count < passages.size());
+        long elapsed = System.nanoTime() - started;
+        long[] budgets = new long[n];
+        for (int j = 0; j < n; j++) {
+            budgets[j] = TimeUnit.MILLISECONDS.toNanos(jobs.get(j).budgetMillis()) - elapsed;
+        }
+        int[] counts = DeadlinePlanner.affordablePrefixes(lengths, budgets, options.maxBatchPairs(),
+                cost.nanosPerToken());
+        List<EncodedPair> chosen = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            chosen.addAll(encoded.get(j).subList(0, counts[j]));
+        }
+        float[] scores = chosen.isEmpty() ? new float[0] : run(chosen);
+        List<RerankOutcome> outcomes = new ArrayList<>(n);
+        int offset = 0;
+        for (int j = 0; j < n; j++) {
+            RerankJob job = jobs.get(j);
+            int count = counts[j];
+            List<RerankResult> results = ranked(Arrays.copyOfRange(scores, offset, offset + count), count);
+            for (int i = count; i < job.passages().size(); i++) {
+                results.add(new RerankResult(i, Float.NaN));
+            }
+            int truncated = (int) encoded.get(j).subList(0, count).stream().filter(EncodedPair::truncated).count();
+            outcomes.add(new RerankOutcome(top(results, job.topN()), count, truncated,
+                    count < job.passages().size()));
+            offset += count;
+        }
+        return outcomes;
     }
 
     private static void validate(String query, List<String> passages, int topN) {
@@ -194,6 +246,7 @@ public final class CrossEncoder implements Reranker {
             }
             long t0 = System.nanoTime();
             float[] logits = session.logits(members);
+            batchesRun.incrementAndGet();
             cost.observe(PairBatches.paddedTokens(batch, lengths), System.nanoTime() - t0);
             for (int b = 0; b < batch.length; b++) {
                 scores[batch[b]] = options.sigmoid() ? sigmoid(logits[b]) : logits[b];

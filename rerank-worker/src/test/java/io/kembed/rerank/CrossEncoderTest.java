@@ -139,6 +139,74 @@ class CrossEncoderTest {
     }
 
     @Test
+    void rerankAll_scoresSeveralRequestsInOneOnnxRun_withTheScoresOfScoringEachAlone() {
+        List<RerankJob> jobs = List.of(
+                new RerankJob(QUERIES.get(0), PASSAGES.subList(0, 4), 4, 60_000),
+                new RerankJob(QUERIES.get(2), PASSAGES.subList(2, 8), 6, 60_000),
+                new RerankJob(QUERIES.get(5), PASSAGES, 8, 60_000));
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS)) {
+            long before = encoder.batchesRun();
+            List<RerankOutcome> together = encoder.rerankAll(jobs);
+            assertThat(encoder.batchesRun() - before).as("18 pairs, at most 32 a batch: one ONNX run").isEqualTo(1);
+            assertThat(encoder.pairsScored()).isEqualTo(18);
+
+            before = encoder.batchesRun();
+            List<RerankOutcome> alone = jobs.stream()
+                    .map(j -> encoder.rerankWithin(j.query(), j.passages(), j.topN(), j.budgetMillis())).toList();
+            assertThat(encoder.batchesRun() - before).isEqualTo(3);
+
+            assertThat(together).hasSize(3);
+            for (int j = 0; j < jobs.size(); j++) {
+                RerankOutcome t = together.get(j);
+                RerankOutcome a = alone.get(j);
+                assertThat(t.partial()).isFalse();
+                assertThat(t.scoredCount()).isEqualTo(jobs.get(j).passages().size());
+                assertThat(t.results()).extracting(RerankResult::index)
+                        .containsExactlyElementsOf(a.results().stream().map(RerankResult::index).toList());
+                for (int r = 0; r < t.results().size(); r++) {
+                    assertThat(t.results().get(r).score()).as("job %d result %d", j, r)
+                            .isCloseTo(a.results().get(r).score(), within(1e-5f));
+                }
+            }
+            // job 0 pairs query 0 with passage 0: the torch reference row 0
+            assertThat(together.get(0).results()).filteredOn(r -> r.index() == 0).singleElement()
+                    .satisfies(r -> assertThat(r.score()).isCloseTo(LOGITS.get(0), within(1e-4f)));
+        }
+    }
+
+    @Test
+    void rerankAll_batchesAtMostMaxBatchPairs_acrossRequests() {
+        CrossEncoderOptions threePerBatch = new CrossEncoderOptions(OPTIONS.maxPairTokens(), 3,
+                OPTIONS.intraOpThreads(), false, OPTIONS.initialNanosPerToken(), OPTIONS.cacheDir());
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, threePerBatch)) {
+            encoder.rerankAll(List.of(new RerankJob(QUERIES.get(0), PASSAGES.subList(0, 4), 1, 60_000),
+                    new RerankJob(QUERIES.get(1), PASSAGES.subList(0, 3), 1, 60_000)));
+            assertThat(encoder.batchesRun()).as("7 pairs, 3 a batch").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void rerankAll_tightBudgetOfOneRequest_limitsTheRun_andEachRequestKeepsItsBestCandidatesFirst() {
+        // 5 ms per padded token before any measurement (pairs of ~17 tokens cost ~85 ms one by one; together they
+        // pad to a batch): a 250 ms budget cannot cover both requests' eight candidates
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS.withInitialNanosPerToken(5_000_000))) {
+            List<RerankOutcome> outcomes = encoder.rerankAll(List.of(
+                    new RerankJob(QUERIES.get(0), PASSAGES, 8, 60_000),
+                    new RerankJob(QUERIES.get(4), PASSAGES, 8, 250)));
+            for (RerankOutcome outcome : outcomes) {
+                int k = outcome.scoredCount();
+                assertThat(k).isBetween(1, 7);
+                assertThat(outcome.partial()).isTrue();
+                assertThat(outcome.results().subList(0, k)).allMatch(RerankOutcome::isScored)
+                        .extracting(RerankResult::index).allMatch(i -> i < k);
+                assertThat(outcome.results().subList(k, 8)).extracting(RerankResult::index)
+                        .containsExactlyElementsOf(range(k, 8));
+            }
+            assertThat(encoder.batchesRun()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void pairsOverTheTokenCap_areTruncated_andCounted() {
         try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS.withMaxPairTokens(12))) {
             // with query 0 (7 tokens): passage 0 makes a 17-token pair, "cats" an 11-token one

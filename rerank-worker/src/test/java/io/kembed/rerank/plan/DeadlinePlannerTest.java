@@ -41,4 +41,46 @@ class DeadlinePlannerTest {
         cost.observe(0, 5); // ignored
         assertThat(cost.observations()).isEqualTo(1);
     }
+
+    @Test
+    void prefixes_ofOneRequest_equalTheSingleRequestPlan() {
+        int[] lengths = {12, 30, 7, 18, 25, 9};
+        for (long budget : new long[] {-1, 0, 6_999, 7_000, 30_000, 60_000, 90_000, 1_000_000}) {
+            for (int maxPairs : new int[] {1, 2, 32}) {
+                assertThat(DeadlinePlanner.affordablePrefixes(new int[][] {lengths}, new long[] {budget}, maxPairs,
+                        100.0))
+                        .as("budget %d, maxPairs %d", budget, maxPairs)
+                        .containsExactly(DeadlinePlanner.affordablePrefix(lengths, maxPairs, 100.0, budget));
+            }
+        }
+    }
+
+    @Test
+    void prefixes_whenEverythingFits_scoreEveryPairOfEveryRequest() {
+        int[][] lengths = {{10, 10}, {10, 10, 10}};
+        // one batch of 5 pairs x 10 tokens at 1000 ns/token: 50 µs
+        assertThat(DeadlinePlanner.affordablePrefixes(lengths, new long[] {50_000, 80_000}, 32, 1000))
+                .containsExactly(2, 3);
+    }
+
+    @Test
+    void prefixes_shareTheTightestBudget_rankByRank() {
+        int[][] lengths = {{10, 10, 10}, {10, 10, 10}};
+        // one pair per batch costs 10 µs; the run must fit 45 µs (the smaller budget): four pairs, taken as
+        // request 0 rank 0, request 1 rank 0, request 0 rank 1, request 1 rank 1
+        assertThat(DeadlinePlanner.affordablePrefixes(lengths, new long[] {100_000, 45_000}, 1, 1000))
+                .containsExactly(2, 2);
+        // 35 µs: three pairs, the third being request 0's second candidate; request 1 stops at its first
+        assertThat(DeadlinePlanner.affordablePrefixes(lengths, new long[] {35_000, 100_000}, 1, 1000))
+                .containsExactly(2, 1);
+    }
+
+    @Test
+    void prefixes_aRequestThatCannotAffordItsBestCandidate_scoresNothing_andDoesNotLimitTheOthers() {
+        int[][] lengths = {{10, 10, 10}, {10, 10}};
+        assertThat(DeadlinePlanner.affordablePrefixes(lengths, new long[] {100_000, 5_000}, 1, 1000))
+                .containsExactly(3, 0);
+        assertThat(DeadlinePlanner.affordablePrefixes(new int[][] {{10}, {}}, new long[] {0, 100_000}, 1, 1000))
+                .containsExactly(0, 0);
+    }
 }
