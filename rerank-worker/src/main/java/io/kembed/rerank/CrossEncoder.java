@@ -54,8 +54,8 @@ public final class CrossEncoder implements Reranker {
     }
 
     /**
-     * Resolves the model's files (download into {@link CrossEncoderOptions#cacheDir()} and sha256 check, or a local
-     * directory) and opens it.
+     * Resolves the model's files (download from {@link CrossEncoderOptions#hubEndpoint()} into
+     * {@link CrossEncoderOptions#cacheDir()} with a sha256 check of each file, or a local directory) and opens it.
      *
      * @throws io.kembed.embed.model.ModelLoadException if the entry is unpinned, no source delivers the files, or
      *     ONNX Runtime or the tokenizer rejects them
@@ -63,7 +63,7 @@ public final class CrossEncoder implements Reranker {
     public static CrossEncoder load(CrossEncoderSpec spec, CrossEncoderOptions options) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(options, "options");
-        ModelFiles files = ModelLoader.resolve(spec.toModelSpec(), options.cacheDir());
+        ModelFiles files = ModelLoader.resolve(spec.toModelSpec(options.hubEndpoint()), options.cacheDir());
         PairTokenizer tokenizer = PairTokenizer.open(files.tokenizerJson());
         try {
             CrossEncoderSession session =

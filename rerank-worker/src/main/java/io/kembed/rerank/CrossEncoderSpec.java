@@ -13,13 +13,16 @@ import java.util.Objects;
  * A cross-encoder kembed can run: a sequence-classification ONNX graph with one logit per query/passage pair, and
  * its Hugging Face {@code tokenizer.json}.
  *
- * <p>Weights come from {@code https://huggingface.co/<repo>/resolve/<revision>/<file>}, each file checked against its
- * pinned sha256, or from a local directory ({@link #withLocalDirectory}). An entry whose sha256 is not known is
+ * <p>Weights come from {@code https://huggingface.co/<repo>/resolve/<revision>/<file>} (or the same path under another
+ * hub endpoint, {@link CrossEncoderOptions#hubEndpoint()}), downloaded by the embed worker's
+ * {@link io.kembed.embed.model.ModelLoader} and each file checked against its pinned sha256, or from a local directory
+ * ({@link #withLocalDirectory}). An entry whose sha256 is not known is
  * <em>unpinned</em> ({@code null}): loading it from Hugging Face fails with a message asking for the digests
  * ({@link #withSha256}), because kembed never runs weights it cannot verify.
  *
  * @param id registry id, for example {@code ms-marco-minilm-l6-v2}
- * @param huggingFaceRepo upstream repository, for example {@code cross-encoder/ms-marco-MiniLM-L-6-v2}
+ * @param huggingFaceRepo the Hugging Face repository the files come from, for example
+ *     {@code Xenova/bge-reranker-base} (an ONNX export of {@code BAAI/bge-reranker-base})
  * @param revision the Hugging Face revision in the URLs (a commit id where known)
  * @param family the architecture family, which decides the padding id and whether {@code token_type_ids} matter
  * @param maxPositions the longest sequence the model takes, special tokens included (its
@@ -90,23 +93,35 @@ public record CrossEncoderSpec(String id, String huggingFaceRepo, String revisio
                 tokenizerFile, tokenizerSha256, Objects.requireNonNull(dir, "dir"));
     }
 
+    /** The Hugging Face hub, the default {@link CrossEncoderOptions#hubEndpoint()}. */
+    public static final URI HUGGING_FACE = URI.create("https://huggingface.co/");
+
     /** @return {@code https://huggingface.co/<repo>/resolve/<revision>/<file>} */
     public URI url(String file) {
-        return URI.create("https://huggingface.co/" + huggingFaceRepo + "/resolve/" + revision + "/" + file);
+        return url(HUGGING_FACE, file);
     }
 
     /**
-     * The embed worker's model description, so {@code io.kembed.embed.model.ModelLoader} downloads, verifies and
-     * caches the files ({@code dims} and {@code pooling} are placeholders a cross-encoder does not use).
+     * @param hub the hub's root, for example {@code https://huggingface.co/} or a mirror with the same layout
+     * @return {@code <hub><repo>/resolve/<revision>/<file>}
+     */
+    public URI url(URI hub, String file) {
+        String root = hub.toString().endsWith("/") ? hub.toString() : hub + "/";
+        return URI.create(root + huggingFaceRepo + "/resolve/" + revision + "/" + file);
+    }
+
+    /**
+     * The embed worker's model description, so {@code io.kembed.embed.model.ModelLoader} downloads (from
+     * {@code hub}), verifies and caches the files ({@code dims} and {@code pooling} are placeholders a cross-encoder does not use).
      *
      * @throws ModelLoadException if the entry has no local directory and is unpinned
      */
-    ModelSpec toModelSpec() {
+    ModelSpec toModelSpec(URI hub) {
         ModelSource source;
         if (localDirectory != null) {
             source = new ModelSource.LocalDirectory(localDirectory);
         } else if (pinned()) {
-            source = new ModelSource.Url(url(onnxFile), onnxSha256, url(tokenizerFile), tokenizerSha256);
+            source = new ModelSource.Url(url(hub, onnxFile), onnxSha256, url(hub, tokenizerFile), tokenizerSha256);
         } else {
             throw new ModelLoadException("cross-encoder " + id + " (" + huggingFaceRepo + "@" + revision
                     + ") has no pinned sha256 for " + (onnxSha256 == null ? onnxFile : "")
