@@ -1,0 +1,245 @@
+package io.kembed.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kembed.core.kafka.EmbeddedKafka;
+import io.kembed.rerank.CrossEncoder;
+import io.kembed.rerank.CrossEncoderOptions;
+import io.kembed.rerank.CrossEncoderSpec;
+import io.kembed.rerank.CrossEncoderSpec.Family;
+import io.kembed.rerank.RerankOutcome;
+import io.kembed.rerank.onnx.PairTokenizer;
+import io.kembed.rerank.onnx.RawCrossEncoderRun;
+import io.kembed.rerank.plan.EncodedPair;
+import io.kembed.rerank.plan.PairTruncation;
+import io.kembed.rerank.requestreply.RerankClient;
+import io.kembed.rerank.requestreply.RerankReply;
+import io.kembed.rerank.requestreply.RerankTopics;
+import io.kembed.rerank.requestreply.RerankWorker;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code kembed bench rerank}: cross-encoder latency for one request of {@code --passages} candidates at several
+ * exact pair lengths, measured three ways on the same pairs: (a) raw ONNX Runtime on the already tokenised batch
+ * (the limit), (b) in-process {@link CrossEncoder} scoring (tokenise, cap, plan, run, rank), (c) through Kafka
+ * request/reply (embedded KRaft broker, a {@link RerankWorker}, a {@link RerankClient}). Percentiles come from
+ * HdrHistogram; every mode is warmed up first.
+ */
+@Command(name = "rerank", mixinStandardHelpOptions = true,
+        description = "Cross-encoder latency per request: raw ONNX Runtime vs in-process CrossEncoder vs Kafka "
+                + "request/reply, at several exact pair lengths.")
+final class BenchRerankCommand implements Callable<Integer> {
+
+    static final String FIXTURE_SCRIPT = "rerank-worker/scripts/make_cross_encoder_fixtures.py";
+    private static final String CORPUS = "data/beir/nobel-prizes/corpus.jsonl";
+    private static final String QUERIES = "data/beir/nobel-prizes/queries.jsonl";
+    /** Characters of passage text per candidate: far more than 128 tokens, so every pair is cut to the length. */
+    private static final int PASSAGE_CHARS = 2_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model-dir", paramLabel = "DIR",
+            description = "Cross-encoder directory with model.onnx and tokenizer.json (BERT family). Build the "
+                    + "full-size random-weight MiniLM-L6 with: /usr/bin/python3 " + FIXTURE_SCRIPT
+                    + " --full-size /tmp/minilm-l6-random")
+    Path modelDir;
+
+    @Option(names = "--lengths", split = ",", defaultValue = "32,64,128",
+            description = "Tokens per query/passage pair, special tokens included (default: ${DEFAULT-VALUE}).")
+    List<Integer> lengths;
+
+    @Option(names = "--passages", defaultValue = "20", description = "Candidates per request (default: ${DEFAULT-VALUE}).")
+    int passages;
+
+    @Option(names = "--iterations", defaultValue = "60",
+            description = "Timed requests per mode and length (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--warmup", defaultValue = "10",
+            description = "Untimed requests per mode and length first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "ONNX Runtime intra-op threads (default: every core).")
+    int threads;
+
+    /** One mode's latencies for one length, ms. */
+    record Row(String mode, double p50, double p95, double p99, long count) {
+
+        static Row of(String mode, Histogram h) {
+            return new Row(mode, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0, h.getTotalCount());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (modelDir == null) {
+            throw new ParameterException(spec.commandLine(), "--model-dir DIR is required: no cross-encoder weights "
+                    + "can be downloaded here. Build the full-size random-weight MiniLM-L6 model (for latency only) "
+                    + "with\n  /usr/bin/python3 " + FIXTURE_SCRIPT + " --full-size /tmp/minilm-l6-random\nthen run "
+                    + "kembed bench rerank --model-dir /tmp/minilm-l6-random");
+        }
+        if (!Files.isRegularFile(modelDir.resolve("model.onnx"))
+                || !Files.isRegularFile(modelDir.resolve("tokenizer.json"))) {
+            throw new ParameterException(spec.commandLine(), modelDir + " lacks model.onnx or tokenizer.json; build "
+                    + "one with /usr/bin/python3 " + FIXTURE_SCRIPT + " --full-size " + modelDir);
+        }
+        if (passages < 1 || iterations < 1 || warmup < 0 || lengths.stream().anyMatch(n -> n < 8 || n > 512)) {
+            throw new ParameterException(spec.commandLine(),
+                    "need --passages >= 1, --iterations >= 1, --warmup >= 0 and lengths in [8, 512]");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int intraOp = threads > 0 ? threads : cores;
+        PrintStream out = System.out;
+        String query = firstQuery();
+        List<String> texts = passageTexts(passages);
+        out.printf("bench rerank: %s, %d passages a request, %d cores, %d intra-op threads, %d warm-up + %d timed "
+                + "requests per mode and length%n", modelDir, passages, cores, intraOp, warmup, iterations);
+
+        List<String> summary = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            for (int length : lengths) {
+                out.printf("%n%d tokens a pair (%d pairs of query + passage, cut to exactly %d tokens)%n", length,
+                        passages, length);
+                List<EncodedPair> batch = exactPairs(query, texts, length);
+                Row raw = Row.of("raw ONNX Runtime", raw(batch, intraOp));
+                print(out, raw);
+                CrossEncoderOptions options = CrossEncoderOptions.defaults().withMaxPairTokens(length)
+                        .withIntraOpThreads(intraOp).withMaxBatchPairs(Math.max(passages,
+                                CrossEncoderOptions.DEFAULT_MAX_BATCH_PAIRS));
+                try (CrossEncoder encoder = CrossEncoder.load(
+                        CrossEncoderSpec.local("bench", Family.BERT, 512, modelDir), options)) {
+                    Row inProcess = Row.of("CrossEncoder", measure(() -> {
+                        RerankOutcome o = encoder.rerankWithin(query, texts, passages, 60_000);
+                        requireComplete(o.partial(), o.truncatedPairs());
+                        return null;
+                    }));
+                    print(out, inProcess);
+                    Row viaKafka = Row.of("Kafka request/reply", kafka(kafka, encoder, query, texts, length));
+                    print(out, viaKafka);
+                    summary.add(String.format(Locale.ROOT, "%4d tokens: in-process P50 / raw P50 = %.3f "
+                            + "(goal <= 1.1); Kafka P50 - in-process P50 = %.1f ms (goal <= 5 ms)", length,
+                            inProcess.p50() / raw.p50(), viaKafka.p50() - inProcess.p50()));
+                }
+            }
+        }
+        out.printf("%ngoal ratios (P50):%n");
+        summary.forEach(out::println);
+        return 0;
+    }
+
+    /** Every pair must be scored (nothing partial) and cut to the length (all truncated), or the bench is wrong. */
+    private void requireComplete(boolean partial, int truncated) {
+        if (partial || truncated != passages) {
+            throw new IllegalStateException("bench request was partial (" + partial + ") or not cut to the length ("
+                    + truncated + " of " + passages + " truncated)");
+        }
+    }
+
+    private Histogram raw(List<EncodedPair> batch, int intraOp) {
+        try (RawCrossEncoderRun run = RawCrossEncoderRun.open(modelDir.resolve("model.onnx"), intraOp,
+                Family.BERT.padId(), batch)) {
+            return measure(() -> run.run());
+        }
+    }
+
+    private Histogram kafka(EmbeddedKafka kafka, CrossEncoder encoder, String query, List<String> texts, int length) {
+        RerankTopics topics = new RerankTopics("bench-rerank-" + length);
+        try (RerankWorker worker = RerankWorker.start(
+                RerankWorker.Config.defaults(kafka.bootstrapServers(), topics), encoder);
+                RerankClient client = RerankClient.create(kafka.bootstrapServers(), topics, "bench-" + length,
+                        Map.of())) {
+            // the first request waits for the worker to join its group
+            client.request(query, texts, passages, Duration.ofSeconds(60)).join();
+            return measure(() -> {
+                RerankReply reply = client.request(query, texts, passages, Duration.ofSeconds(30)).join();
+                requireComplete(reply.partial(), passages);
+                return null;
+            });
+        }
+    }
+
+    /** Warm-up, then {@link #iterations} timed calls; µs in the histogram. */
+    private Histogram measure(Supplier<?> call) {
+        for (int i = 0; i < warmup; i++) {
+            call.get();
+        }
+        Histogram histogram = new Histogram(3_600_000_000L, 3); // up to an hour in µs, 3 significant digits
+        for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            call.get();
+            histogram.recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
+        }
+        return histogram;
+    }
+
+    private static void print(PrintStream out, Row row) {
+        out.printf(Locale.ROOT, "  %-20s P50 %8.1f ms   P95 %8.1f ms   P99 %8.1f ms   (%d requests)%n", row.mode(),
+                row.p50(), row.p95(), row.p99(), row.count());
+    }
+
+    /** The pairs of the request, tokenised and cut to exactly {@code length} tokens, as the CrossEncoder cuts them. */
+    private List<EncodedPair> exactPairs(String query, List<String> texts, int length) {
+        List<EncodedPair> pairs = new ArrayList<>(texts.size());
+        try (PairTokenizer tokenizer = PairTokenizer.open(modelDir.resolve("tokenizer.json"))) {
+            for (EncodedPair pair : tokenizer.encodePairs(query, texts)) {
+                EncodedPair cut = PairTruncation.truncate(pair, length);
+                if (cut.length() != length) {
+                    throw new IllegalStateException("a pair has only " + pair.length() + " tokens, fewer than "
+                            + length);
+                }
+                pairs.add(cut);
+            }
+        }
+        return pairs;
+    }
+
+    /** The first query of the Nobel BEIR set (a prize motivation). */
+    private static String firstQuery() throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(DataFiles.find(QUERIES), StandardCharsets.UTF_8)) {
+            return new ObjectMapper().readTree(in.readLine()).get("text").asText();
+        }
+    }
+
+    /** {@code count} passages of real text: consecutive Nobel laureate records joined to {@value #PASSAGE_CHARS} chars. */
+    static List<String> passageTexts(int count) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> records = new ArrayList<>();
+        for (String line : Files.readAllLines(DataFiles.find(CORPUS), StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                JsonNode doc = mapper.readTree(line);
+                records.add(doc.get("title").asText() + ". " + doc.get("text").asText());
+            }
+        }
+        List<String> out = new ArrayList<>(count);
+        int next = 0;
+        for (int i = 0; i < count; i++) {
+            StringBuilder text = new StringBuilder();
+            while (text.length() < PASSAGE_CHARS) {
+                text.append(records.get(next++ % records.size())).append(' ');
+            }
+            out.add(text.substring(0, PASSAGE_CHARS));
+        }
+        return out;
+    }
+}
