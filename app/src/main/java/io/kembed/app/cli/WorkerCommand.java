@@ -7,10 +7,6 @@ import io.kembed.embed.BiEncoder;
 import io.kembed.embed.EmbedWorker;
 import io.kembed.embed.EmbedWorkerConfig;
 import io.kembed.rerank.BiEncoderReranker;
-import io.kembed.rerank.CrossEncoder;
-import io.kembed.rerank.CrossEncoderOptions;
-import io.kembed.rerank.CrossEncoderRegistry;
-import io.kembed.rerank.CrossEncoderSpec;
 import io.kembed.rerank.Reranker;
 import io.kembed.rerank.requestreply.RerankTopics;
 import io.kembed.rerank.requestreply.RerankWorker;
@@ -154,15 +150,8 @@ public final class WorkerCommand {
             description = "Serve reranking on <prefix>.rerank.requests (Kafka request/reply).")
     static final class Rerank implements java.util.concurrent.Callable<Integer> {
 
-        @Option(names = "--cross-encoder", defaultValue = "${env:KEMBED_CROSS_ENCODER:-"
-                + CrossEncoderRegistry.DEFAULT_ID + "}",
-                description = "Cross-encoder id from the registry (default: ${DEFAULT-VALUE}).")
-        String crossEncoder;
-
-        @Option(names = "--cross-encoder-dir", paramLabel = "DIR",
-                description = "Load the cross-encoder from DIR/model.onnx and DIR/tokenizer.json instead of "
-                        + "Hugging Face.")
-        Path crossEncoderDir;
+        @Mixin
+        RerankerOptions crossEncoder;
 
         @Option(names = "--bi-encoder-fallback",
                 description = "Rescore with the bi-encoder (--model) instead of a cross-encoder; replies say so.")
@@ -185,16 +174,7 @@ public final class WorkerCommand {
             if (biEncoderFallback) {
                 return new BiEncoderReranker(modelOptions.load());
             }
-            CrossEncoderSpec spec;
-            try {
-                spec = CrossEncoderRegistry.get(crossEncoder);
-            } catch (java.util.NoSuchElementException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-            if (crossEncoderDir != null) {
-                spec = spec.withLocalDirectory(crossEncoderDir);
-            }
-            return CrossEncoder.load(spec, CrossEncoderOptions.defaults());
+            return crossEncoder.load();
         }
 
         @Override
@@ -206,7 +186,7 @@ public final class WorkerCommand {
                 RerankWorker.Config config = new RerankWorker.Config(kafka.requireBootstrapServers(), topics,
                         groupId, RerankWorker.Config.DEFAULT_REQUEST_PARTITIONS, RerankWorker.Config.DEFAULT_MAX_BATCH,
                         RerankWorker.Config.DEFAULT_MAX_BATCH_PASSAGES, kafka.clientProperties());
-                RerankWorker worker = RerankWorker.start(config, reranker);
+                RerankWorker worker = RerankWorker.start(config, reranker, registry);
                 worker.bindClientMetrics(registry);
                 CountDownLatch stopped = new CountDownLatch(1);
                 try (OpsOptions.Running running = ops.start(registry, health(worker, reranker), kafka, groupId,
