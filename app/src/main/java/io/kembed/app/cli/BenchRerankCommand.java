@@ -19,6 +19,7 @@ import io.kembed.rerank.requestreply.RerankWorker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * exact pair lengths, measured three ways on the same pairs: (a) raw ONNX Runtime on the already tokenised batch
  * (the limit), (b) in-process {@link CrossEncoder} scoring (tokenise, cap, plan, run, rank), (c) through Kafka
  * request/reply (embedded KRaft broker, a {@link RerankWorker}, a {@link RerankClient}). Percentiles come from
- * HdrHistogram; every mode is warmed up first.
+ * HdrHistogram; every mode is warmed up first, and the timed calls of the three modes are interleaved.
  */
 @Command(name = "rerank", mixinStandardHelpOptions = true,
         description = "Cross-encoder latency per request: raw ONNX Runtime vs in-process CrossEncoder vs Kafka "
@@ -113,8 +114,9 @@ final class BenchRerankCommand implements Callable<Integer> {
         PrintStream out = System.out;
         String query = firstQuery();
         List<String> texts = passageTexts(passages);
-        out.printf("bench rerank: %s, %d passages a request, %d cores, %d intra-op threads, %d warm-up + %d timed "
-                + "requests per mode and length%n", modelDir, passages, cores, intraOp, warmup, iterations);
+        out.printf(Locale.ROOT, "bench rerank: %s, %d passages a request, %d cores, %d intra-op threads, %d warm-up "
+                + "+ %d timed requests per mode and length, modes interleaved; load average %.2f%n", modelDir,
+                passages, cores, intraOp, warmup, iterations, loadAverage());
 
         List<String> summary = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -122,28 +124,45 @@ final class BenchRerankCommand implements Callable<Integer> {
                 out.printf("%n%d tokens a pair (%d pairs of query + passage, cut to exactly %d tokens)%n", length,
                         passages, length);
                 List<EncodedPair> batch = exactPairs(query, texts, length);
-                Row raw = Row.of("raw ONNX Runtime", raw(batch, intraOp));
-                print(out, raw);
                 CrossEncoderOptions options = CrossEncoderOptions.defaults().withMaxPairTokens(length)
                         .withIntraOpThreads(intraOp).withMaxBatchPairs(Math.max(passages,
                                 CrossEncoderOptions.DEFAULT_MAX_BATCH_PAIRS));
-                try (CrossEncoder encoder = CrossEncoder.load(
-                        CrossEncoderSpec.local("bench", Family.BERT, 512, modelDir), options)) {
-                    Row inProcess = Row.of("CrossEncoder", measure(() -> {
-                        RerankOutcome o = encoder.rerankWithin(query, texts, passages, 60_000);
-                        requireComplete(o.partial(), o.truncatedPairs());
-                        return null;
-                    }));
-                    print(out, inProcess);
-                    Row viaKafka = Row.of("Kafka request/reply", kafka(kafka, encoder, query, texts, length));
-                    print(out, viaKafka);
+                RerankTopics topics = new RerankTopics("bench-rerank-" + length);
+                try (RawCrossEncoderRun raw = RawCrossEncoderRun.open(modelDir.resolve("model.onnx"), intraOp,
+                                Family.BERT.padId(), batch);
+                        CrossEncoder encoder = CrossEncoder.load(
+                                CrossEncoderSpec.local("bench", Family.BERT, 512, modelDir), options);
+                        RerankWorker worker = RerankWorker.start(
+                                RerankWorker.Config.defaults(kafka.bootstrapServers(), topics), encoder);
+                        RerankClient client = RerankClient.create(kafka.bootstrapServers(), topics,
+                                "bench-" + length, Map.of())) {
+                    // the first request waits for the worker to join its group
+                    client.request(query, texts, passages, Duration.ofSeconds(60)).join();
+                    List<Supplier<?>> modes = List.of(
+                            raw::run,
+                            () -> {
+                                RerankOutcome o = encoder.rerankWithin(query, texts, passages, 60_000);
+                                requireComplete(o.partial(), o.truncatedPairs());
+                                return o;
+                            },
+                            () -> {
+                                RerankReply r = client.request(query, texts, passages, Duration.ofSeconds(30)).join();
+                                requireComplete(r.partial(), passages);
+                                return r;
+                            });
+                    List<Histogram> h = measure(modes);
+                    Row rawRow = Row.of("raw ONNX Runtime", h.get(0));
+                    Row inProcess = Row.of("CrossEncoder", h.get(1));
+                    Row viaKafka = Row.of("Kafka request/reply", h.get(2));
+                    List.of(rawRow, inProcess, viaKafka).forEach(row -> print(out, row));
                     summary.add(String.format(Locale.ROOT, "%4d tokens: in-process P50 / raw P50 = %.3f "
                             + "(goal <= 1.1); Kafka P50 - in-process P50 = %.1f ms (goal <= 5 ms)", length,
-                            inProcess.p50() / raw.p50(), viaKafka.p50() - inProcess.p50()));
+                            inProcess.p50() / rawRow.p50(), viaKafka.p50() - inProcess.p50()));
                 }
             }
         }
-        out.printf("%ngoal ratios (P50):%n");
+        out.printf(Locale.ROOT, "%ngoal ratios (P50; load average now %.2f, other processes share the cores):%n",
+                loadAverage());
         summary.forEach(out::println);
         return 0;
     }
@@ -156,41 +175,32 @@ final class BenchRerankCommand implements Callable<Integer> {
         }
     }
 
-    private Histogram raw(List<EncodedPair> batch, int intraOp) {
-        try (RawCrossEncoderRun run = RawCrossEncoderRun.open(modelDir.resolve("model.onnx"), intraOp,
-                Family.BERT.padId(), batch)) {
-            return measure(() -> run.run());
-        }
-    }
-
-    private Histogram kafka(EmbeddedKafka kafka, CrossEncoder encoder, String query, List<String> texts, int length) {
-        RerankTopics topics = new RerankTopics("bench-rerank-" + length);
-        try (RerankWorker worker = RerankWorker.start(
-                RerankWorker.Config.defaults(kafka.bootstrapServers(), topics), encoder);
-                RerankClient client = RerankClient.create(kafka.bootstrapServers(), topics, "bench-" + length,
-                        Map.of())) {
-            // the first request waits for the worker to join its group
-            client.request(query, texts, passages, Duration.ofSeconds(60)).join();
-            return measure(() -> {
-                RerankReply reply = client.request(query, texts, passages, Duration.ofSeconds(30)).join();
-                requireComplete(reply.partial(), passages);
-                return null;
-            });
-        }
-    }
-
-    /** Warm-up, then {@link #iterations} timed calls; µs in the histogram. */
-    private Histogram measure(Supplier<?> call) {
+    /**
+     * Warm-up, then {@link #iterations} rounds of one call of each mode, interleaved (the order rotating each round)
+     * so that load from other processes on a shared machine falls on every mode alike; µs in the histograms.
+     */
+    private List<Histogram> measure(List<Supplier<?>> modes) {
         for (int i = 0; i < warmup; i++) {
-            call.get();
+            modes.forEach(Supplier::get);
         }
-        Histogram histogram = new Histogram(3_600_000_000L, 3); // up to an hour in µs, 3 significant digits
+        List<Histogram> histograms = new ArrayList<>();
+        for (int m = 0; m < modes.size(); m++) {
+            histograms.add(new Histogram(3_600_000_000L, 3)); // up to an hour in µs, 3 significant digits
+        }
         for (int i = 0; i < iterations; i++) {
-            long t0 = System.nanoTime();
-            call.get();
-            histogram.recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
+            for (int k = 0; k < modes.size(); k++) {
+                int m = (i + k) % modes.size();
+                long t0 = System.nanoTime();
+                modes.get(m).get();
+                histograms.get(m).recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
+            }
         }
-        return histogram;
+        return histograms;
+    }
+
+    /** @return the system load average over the last minute (runnable processes), or -1 where unknown */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static void print(PrintStream out, Row row) {

@@ -2,6 +2,7 @@ package io.kembed.rerank.onnx;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.util.PairList;
 import io.kembed.embed.model.ModelLoadException;
 import io.kembed.rerank.plan.EncodedPair;
 import java.io.IOException;
@@ -52,9 +53,14 @@ public final class PairTokenizer implements AutoCloseable {
      * @return one untruncated pair per passage, in order
      */
     public List<EncodedPair> encodePairs(String query, List<String> passages) {
-        List<EncodedPair> out = new ArrayList<>(passages.size());
+        PairList<String, String> pairs = new PairList<>(passages.size());
         for (String passage : passages) {
-            Encoding e = tokenizer.encode(query, passage);
+            pairs.add(query, passage);
+        }
+        // one native call: the Rust library encodes the pairs in parallel (its own thread pool, all cores)
+        Encoding[] encodings = tokenizer.batchEncode(pairs);
+        List<EncodedPair> out = new ArrayList<>(passages.size());
+        for (Encoding e : encodings) {
             out.add(new EncodedPair(e.getIds(), e.getTypeIds(), e.getSequenceIds(), false));
         }
         return out;
