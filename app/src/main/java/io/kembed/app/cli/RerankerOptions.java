@@ -12,15 +12,16 @@ import picocli.CommandLine.Option;
 /** Which cross-encoder to run and how: registry id or local directory, per-pair token cap, threads, hub. */
 public final class RerankerOptions {
 
-    @Option(names = "--reranker", defaultValue = "${env:KEMBED_RERANKER:-" + CrossEncoderRegistry.DEFAULT_ID + "}",
+    @Option(names = "--cross-encoder",
+            defaultValue = "${env:KEMBED_CROSS_ENCODER:-" + CrossEncoderRegistry.DEFAULT_ID + "}",
             description = "Cross-encoder id from the registry (default: ${DEFAULT-VALUE}): ms-marco-minilm-l6-v2, "
                     + "ms-marco-minilm-l6-v2-q, bge-reranker-base-q, bge-reranker-v2-m3-q.")
-    String reranker;
+    String crossEncoder;
 
-    @Option(names = "--reranker-dir", paramLabel = "DIR",
+    @Option(names = "--cross-encoder-dir", paramLabel = "DIR",
             description = "Load the cross-encoder from DIR/model.onnx and DIR/tokenizer.json instead of downloading "
                     + "it (the registry entry still gives the architecture family and positions).")
-    Path rerankerDir;
+    Path crossEncoderDir;
 
     @Option(names = "--max-pair-tokens", paramLabel = "TOKENS",
             defaultValue = "${env:KEMBED_RERANK_MAX_PAIR_TOKENS:-" + CrossEncoderOptions.DEFAULT_MAX_PAIR_TOKENS + "}",
@@ -42,11 +43,11 @@ public final class RerankerOptions {
     public CrossEncoderSpec spec() {
         CrossEncoderSpec spec;
         try {
-            spec = CrossEncoderRegistry.get(reranker);
+            spec = CrossEncoderRegistry.get(crossEncoder);
         } catch (NoSuchElementException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return rerankerDir == null ? spec : spec.withLocalDirectory(rerankerDir);
+        return crossEncoderDir == null ? spec : spec.withLocalDirectory(crossEncoderDir);
     }
 
     /** @throws IllegalArgumentException if {@code --max-pair-tokens} is below the minimum */

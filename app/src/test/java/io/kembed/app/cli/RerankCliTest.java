@@ -41,7 +41,7 @@ class RerankCliTest {
         assertThat(defaults.options().hubEndpoint()).isEqualTo(URI.create("https://huggingface.co/"));
         assertThat(defaults.spec().id()).isEqualTo("ms-marco-minilm-l6-v2");
 
-        RerankerOptions custom = parse("--reranker", "ms-marco-minilm-l6-v2", "--reranker-dir", TINY.toString(),
+        RerankerOptions custom = parse("--cross-encoder", "ms-marco-minilm-l6-v2", "--cross-encoder-dir", TINY.toString(),
                 "--max-pair-tokens", "12", "--rerank-threads", "1");
         assertThat(custom.spec().family()).isEqualTo(Family.BERT);
         try (CrossEncoder encoder = CrossEncoder.load(custom.spec(),
@@ -54,7 +54,7 @@ class RerankCliTest {
     void tooSmallACap_orAnUnknownId_isAUserError() {
         assertThat(runErr("worker", "rerank", "--bootstrap-servers", "localhost:1", "--max-pair-tokens", "4"))
                 .contains("maxPairTokens must be >= 8");
-        assertThat(runErr("worker", "rerank", "--bootstrap-servers", "localhost:1", "--reranker", "nope"))
+        assertThat(runErr("worker", "rerank", "--bootstrap-servers", "localhost:1", "--cross-encoder", "nope"))
                 .contains("unknown cross-encoder 'nope'");
     }
 
