@@ -208,6 +208,32 @@ class CrossEncoderTest {
     }
 
     @Test
+    void longPassages_tokenisedFromAPrefix_giveExactlyThePairsOfTheWholePassage() {
+        String words = String.join(" ", PASSAGES);
+        List<String> passages = List.of(
+                words.repeat(20),                                   // cut at a space well before its end
+                "x".repeat(16 * 8 - 1) + " " + words.repeat(5),     // its prefix is one [UNK]: re-tokenised whole
+                "y".repeat(400),                                    // no space to cut at: tokenised whole
+                "cats");                                            // short: untouched
+        try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS.withMaxPairTokens(16));
+                io.kembed.rerank.onnx.PairTokenizer tokenizer =
+                        io.kembed.rerank.onnx.PairTokenizer.open(TINY.resolve("tokenizer.json"))) {
+            assertThat(io.kembed.rerank.plan.PairTruncation.passagePrefix(passages.get(0), 16))
+                    .hasSizeLessThanOrEqualTo(16 * 8).isNotEqualTo(passages.get(0));
+            List<io.kembed.rerank.plan.EncodedPair> expected = tokenizer.encodePairs(QUERIES.get(1), passages)
+                    .stream().map(p -> io.kembed.rerank.plan.PairTruncation.truncate(p, 16)).toList();
+            List<io.kembed.rerank.plan.EncodedPair> actual = encoder.encode(QUERIES.get(1), passages);
+            for (int i = 0; i < passages.size(); i++) {
+                assertThat(actual.get(i).ids()).as("passage %d", i).containsExactly(expected.get(i).ids());
+                assertThat(actual.get(i).typeIds()).containsExactly(expected.get(i).typeIds());
+                assertThat(actual.get(i).truncated()).isEqualTo(expected.get(i).truncated());
+            }
+            assertThat(actual.get(0).length()).isEqualTo(16);
+            assertThat(actual.get(1).length()).isEqualTo(16);
+        }
+    }
+
+    @Test
     void pairsOverTheTokenCap_areTruncated_andCounted() {
         try (CrossEncoder encoder = CrossEncoder.load(SPEC, OPTIONS.withMaxPairTokens(12))) {
             // with query 0 (7 tokens): passage 0 makes a 17-token pair, "cats" an 11-token one

@@ -64,4 +64,46 @@ public final class PairTruncation {
         }
         return new EncodedPair(ids, types, seqs, true);
     }
+
+    /**
+     * Characters of passage text worth tokenising for a pair cap, before any tokenising: {@value #CHARS_PER_TOKEN}
+     * characters per token of the cap. Tokens of English text average 4-5 characters (WordPiece and SentencePiece
+     * vocabularies of ~30k-250k entries), so such a prefix nearly always still holds more tokens than the cap;
+     * {@link #passageTokens} tells the caller when it does not.
+     */
+    public static final int CHARS_PER_TOKEN = 8;
+
+    /**
+     * A prefix of {@code passage} ending before a space, at most {@code cap * }{@value #CHARS_PER_TOKEN} chars,
+     * so that tokenising it costs in proportion to the cap rather than to the passage. Cut at a space, its
+     * tokens are exactly the first tokens of the whole passage (BERT's and XLM-RoBERTa's normalisers work per
+     * character and their pre-tokenisers split at spaces), so when it still yields at least {@code cap}
+     * passage tokens the capped pair is the one the whole passage gives.
+     *
+     * @param cap the per-pair token cap
+     * @return {@code passage} itself if short enough or if it has no space to cut at, else the prefix
+     */
+    public static String passagePrefix(String passage, int cap) {
+        long limit = (long) cap * CHARS_PER_TOKEN;
+        if (passage.length() <= limit) {
+            return passage;
+        }
+        for (int i = (int) limit; i > 0; i--) {
+            if (passage.charAt(i) == ' ') { // a plain space splits words in every pre-tokeniser
+                return passage.substring(0, i);
+            }
+        }
+        return passage;
+    }
+
+    /** @return the pair's passage tokens (sequence id 1) */
+    public static int passageTokens(EncodedPair pair) {
+        int n = 0;
+        for (long s : pair.sequenceIds()) {
+            if (s == 1) {
+                n++;
+            }
+        }
+        return n;
+    }
 }
