@@ -8,6 +8,8 @@ import io.kembed.rerank.CrossEncoderOptions;
 import io.kembed.rerank.CrossEncoderSpec;
 import io.kembed.rerank.CrossEncoderSpec.Family;
 import io.kembed.rerank.RerankOutcome;
+import io.kembed.rerank.RerankResult;
+import io.kembed.rerank.Reranker;
 import io.kembed.rerank.onnx.PairTokenizer;
 import io.kembed.rerank.onnx.RawCrossEncoderRun;
 import io.kembed.rerank.plan.EncodedPair;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code kembed bench rerank}: cross-encoder latency for one request of {@code --passages} candidates at several
  * exact pair lengths, measured three ways on the same pairs: (a) raw ONNX Runtime on the already tokenised batch
  * (the limit), (b) in-process {@link CrossEncoder} scoring (tokenise, cap, plan, run, rank), (c) through Kafka
- * request/reply (embedded KRaft broker, a {@link RerankWorker}, a {@link RerankClient}). Percentiles come from
+ * request/reply (embedded KRaft broker, a {@link RerankWorker}, a {@link RerankClient}), and (d) the same Kafka
+ * round trip to a worker that does not score, the hop alone. Percentiles come from
  * HdrHistogram; every mode is warmed up first, and the timed calls of the three modes are interleaved.
  */
 @Command(name = "rerank", mixinStandardHelpOptions = true,
@@ -128,6 +131,7 @@ final class BenchRerankCommand implements Callable<Integer> {
                         .withIntraOpThreads(intraOp).withMaxBatchPairs(Math.max(passages,
                                 CrossEncoderOptions.DEFAULT_MAX_BATCH_PAIRS));
                 RerankTopics topics = new RerankTopics("bench-rerank-" + length);
+                RerankTopics hopTopics = new RerankTopics("bench-hop-" + length);
                 try (RawCrossEncoderRun raw = RawCrossEncoderRun.open(modelDir.resolve("model.onnx"), intraOp,
                                 Family.BERT.padId(), batch);
                         CrossEncoder encoder = CrossEncoder.load(
@@ -135,9 +139,14 @@ final class BenchRerankCommand implements Callable<Integer> {
                         RerankWorker worker = RerankWorker.start(
                                 RerankWorker.Config.defaults(kafka.bootstrapServers(), topics), encoder);
                         RerankClient client = RerankClient.create(kafka.bootstrapServers(), topics,
-                                "bench-" + length, Map.of())) {
+                                "bench-" + length, Map.of());
+                        RerankWorker hopWorker = RerankWorker.start(
+                                RerankWorker.Config.defaults(kafka.bootstrapServers(), hopTopics), new NoOpReranker());
+                        RerankClient hopClient = RerankClient.create(kafka.bootstrapServers(), hopTopics,
+                                "bench-hop-" + length, Map.of())) {
                     // the first request waits for the worker to join its group
                     client.request(query, texts, passages, Duration.ofSeconds(60)).join();
+                    hopClient.request(query, texts, passages, Duration.ofSeconds(60)).join();
                     List<Supplier<?>> modes = List.of(
                             raw::run,
                             () -> {
@@ -149,15 +158,18 @@ final class BenchRerankCommand implements Callable<Integer> {
                                 RerankReply r = client.request(query, texts, passages, Duration.ofSeconds(30)).join();
                                 requireComplete(r.partial(), passages);
                                 return r;
-                            });
+                            },
+                            () -> hopClient.request(query, texts, passages, Duration.ofSeconds(30)).join());
                     List<Histogram> h = measure(modes);
                     Row rawRow = Row.of("raw ONNX Runtime", h.get(0));
                     Row inProcess = Row.of("CrossEncoder", h.get(1));
                     Row viaKafka = Row.of("Kafka request/reply", h.get(2));
-                    List.of(rawRow, inProcess, viaKafka).forEach(row -> print(out, row));
+                    Row hop = Row.of("Kafka hop, no model", h.get(3));
+                    List.of(rawRow, inProcess, viaKafka, hop).forEach(row -> print(out, row));
                     summary.add(String.format(Locale.ROOT, "%4d tokens: in-process P50 / raw P50 = %.3f "
-                            + "(goal <= 1.1); Kafka P50 - in-process P50 = %.1f ms (goal <= 5 ms)", length,
-                            inProcess.p50() / rawRow.p50(), viaKafka.p50() - inProcess.p50()));
+                            + "(goal <= 1.1); Kafka P50 - in-process P50 = %.1f ms (goal <= 5 ms; the hop alone: "
+                            + "%.1f ms)", length, inProcess.p50() / rawRow.p50(), viaKafka.p50() - inProcess.p50(),
+                            hop.p50()));
                 }
             }
         }
@@ -165,6 +177,35 @@ final class BenchRerankCommand implements Callable<Integer> {
                 loadAverage());
         summary.forEach(out::println);
         return 0;
+    }
+
+    /**
+     * Answers in vector order without scoring, so a worker serving it measures the Kafka request/reply hop alone
+     * (same request and reply sizes, no inference). Bench only.
+     */
+    private static final class NoOpReranker implements Reranker {
+        @Override
+        public String id() {
+            return "no-op";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.BI_ENCODER_FALLBACK;
+        }
+
+        @Override
+        public List<RerankResult> rerank(String query, List<String> candidates, int topN) {
+            List<RerankResult> out = new ArrayList<>();
+            for (int i = 0; i < Math.min(topN, candidates.size()); i++) {
+                out.add(new RerankResult(i, 0f));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Every pair must be scored (nothing partial) and cut to the length (all truncated), or the bench is wrong. */
