@@ -112,7 +112,7 @@ public record EmbedWorkerConfig(
                 + ", flushInterval=" + flushInterval + ", commitInterval=" + commitInterval
                 + ", chunkOverlapTokens=" + chunkOverlapTokens + ", limits=" + limits + ", stateDir=" + stateDir
                 + ", streamThreads=" + streamThreads + ", kafkaProperties="
-                + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+                + io.kembed.core.ops.Redaction.redact(kafkaProperties) + ", interactiveLane=" + interactiveLane + "]";
     }
 
     public EmbedWorkerConfig withKafkaProperties(Map<String, Object> props) {
@@ -130,12 +130,12 @@ public record EmbedWorkerConfig(
     /** @param id Streams application id (consumer group); null or blank for {@link #defaultApplicationId} */
     public EmbedWorkerConfig withApplicationId(String id) {
         return new EmbedWorkerConfig(bootstrapServers, id, topics, model, maxPendingPerTask, flushInterval,
-                commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties);
+                commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties, interactiveLane);
     }
 
     /** @param threads Streams threads, each embedding with its own one-thread ONNX Runtime caller */
     public EmbedWorkerConfig withStreamThreads(int threads) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask, flushInterval,
-                commitInterval, chunkOverlapTokens, limits, stateDir, threads, kafkaProperties);
+                commitInterval, chunkOverlapTokens, limits, stateDir, threads, kafkaProperties, interactiveLane);
     }
 }

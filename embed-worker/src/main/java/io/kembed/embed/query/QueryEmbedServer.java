@@ -26,9 +26,12 @@ import org.apache.kafka.common.TopicPartition;
  * {@link QueryEmbedErrorCode#OVERLOADED} at once; requests whose deadline has passed are dropped and counted
  * (on arrival by the {@link RequestServer}, inside the poll by this server). The rest are embedded in one
  * {@link BiEncoder#embedQueries} call, under an interactive permit of the {@link PriorityGate} so that bulk
- * ingestion in the same process yields the cores. An int8 model runs one query per ONNX run (its vectors depend on
- * batch-mates, and a batch of same-length queries measured no faster: see the README), so every vector equals
- * {@link BiEncoder#embedQuery} for the same text. An inference failure gets
+ * ingestion in the same process yields the cores. An int8 model runs one query per ONNX run
+ * ({@code BiEncoderOptions.forWorker}), so every vector equals {@link BiEncoder#embedQuery} for the same text: a
+ * batch of 8 same-length queries was faster ({@code kembed bench query-embed}: 6.1 vs 9.7 ms per 13-token query on
+ * one thread) but moved vector components by up to 1.7e-2, because int8 graphs quantise activations per batch, so
+ * a query's vector, and its search results, would depend on which other queries shared its poll. An fp32 model
+ * (unaffected by batch-mates) gets length-sorted batches. An inference failure gets
  * {@link QueryEmbedErrorCode#MODEL_UNAVAILABLE}. Never stops on a bad request.
  */
 public final class QueryEmbedServer implements AutoCloseable {
