@@ -309,13 +309,7 @@ public final class BiEncoder implements AutoCloseable {
                     batchTexts.add(encoded.get(i));
                     longest = Math.max(longest, lengths[i]);
                 }
-                long started = System.nanoTime();
-                float[][] vectors = run(batchTexts, lane);
-                long took = System.nanoTime() - started;
-                inferenceNanos.add(took);
-                for (InferenceListener l : listeners) {
-                    l.onRun(batch.length, longest, took);
-                }
+                float[][] vectors = run(batchTexts, longest, lane);
                 batches.increment();
                 paddedTokens.add((long) batch.length * longest);
                 for (int j = 0; j < batch.length; j++) {
@@ -332,11 +326,28 @@ public final class BiEncoder implements AutoCloseable {
         }
     }
 
-    /** One batch through {@code lane}, again from the same inputs each time the lane stops it. */
-    private float[][] run(List<EncodedText> batch, InferenceLane lane) {
+    /**
+     * One batch through {@code lane}, again from the same inputs each time the lane stops it. Time in the lane's
+     * queue is not inference time; a stopped attempt's is (it used the cores).
+     */
+    private float[][] run(List<EncodedText> batch, int longest, InferenceLane lane) {
         for (int preemptions = 0; ; preemptions++) {
             try (InferenceLane.Admission admission = lane.admit(preemptions)) {
-                return encoder.encode(batch, spec.pooling(), admission);
+                long started = System.nanoTime();
+                boolean done = false;
+                try {
+                    float[][] vectors = encoder.encode(batch, spec.pooling(), admission);
+                    done = true;
+                    return vectors;
+                } finally {
+                    long took = System.nanoTime() - started;
+                    inferenceNanos.add(took);
+                    if (done) {
+                        for (InferenceListener l : listeners) {
+                            l.onRun(batch.size(), longest, took);
+                        }
+                    }
+                }
             } catch (InferencePreemptedException e) {
                 // stopped for interactive work: admit again (waits while it runs), then re-run
             }

@@ -25,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  *
  * <p><b>The bound.</b> A query never waits for a bulk run. From the moment its permit is taken, it shares the
- * cores only with (a) preemptible bulk runs until they reach their next node boundary (one operator of a
- * 12-layer encoder: well under a millisecond at query sizes, a few ms for a 512-token batch), and (b) bulk runs
+ * cores only with (a) preemptible bulk runs until they reach their next node boundary (ONNX Runtime checks the
+ * flag between the graph's nodes, so one node of a 12-layer encoder: a small fraction of a run), and (b) bulk runs
  * that are no longer preemptible, at most one per stream thread, each at most one batch of
  * {@code BiEncoderOptions.maxBatchTokens} padded tokens. No new bulk run starts until the permit is released, or
  * until {@code maxBulkWait} has passed.
@@ -36,12 +36,18 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class PriorityGate {
 
     /**
-     * Longest a bulk run waits for interactive work to clear: far below the Streams consumer's
-     * {@code max.poll.interval.ms} (300 s) and transaction timeout (120 s) set by {@link EmbedWorker}.
+     * Longest a bulk run waits for interactive work to clear. The waits of one buffer flush add up: 64 changes
+     * ({@link EmbedWorkerConfig#DEFAULT_MAX_PENDING_PER_TASK}) of one run each wait at most 64 s under an unbroken
+     * stream of queries, below the transaction timeout (120 s) and {@code max.poll.interval.ms} (300 s) that
+     * {@link EmbedWorker} sets.
      */
-    public static final Duration DEFAULT_MAX_BULK_WAIT = Duration.ofSeconds(5);
-    /** Times one bulk batch may be stopped before it runs to the end whatever arrives. */
-    public static final int DEFAULT_MAX_PREEMPTIONS = 3;
+    public static final Duration DEFAULT_MAX_BULK_WAIT = Duration.ofSeconds(1);
+    /**
+     * Times one bulk batch may be stopped before it runs to the end whatever arrives. One: a stop throws away the
+     * part of the run already done (about half a run on average), and in {@code kembed bench query-embed} at 5
+     * queries/s a limit of 3 stopped 2,468 of 4,429 bulk runs.
+     */
+    public static final int DEFAULT_MAX_PREEMPTIONS = 1;
 
     /** Counters since start. */
     public record Counters(long interactivePermits, long bulkRuns, long bulkRunsDelayed, long bulkWaitNanos,
