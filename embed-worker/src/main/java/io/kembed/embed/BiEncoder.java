@@ -127,7 +127,20 @@ public final class BiEncoder implements AutoCloseable {
      * @throws IllegalStateException if closed
      */
     public List<PassageEmbedding> embedPassages(List<String> texts) {
+        return embedPassages(texts, InferenceLane.UNGATED);
+    }
+
+    /**
+     * {@link #embedPassages(List)} with every ONNX run admitted by {@code lane} (for example
+     * {@link PriorityGate#bulkLane()}, which holds runs back while queries are served). A run the lane stops is
+     * run again from the same inputs, so the result is the same.
+     *
+     * @throws EmbeddingException if ONNX Runtime fails
+     * @throws IllegalStateException if closed
+     */
+    public List<PassageEmbedding> embedPassages(List<String> texts, InferenceLane lane) {
         Objects.requireNonNull(texts, "texts");
+        Objects.requireNonNull(lane, "lane");
         List<String> inputs = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
@@ -136,7 +149,7 @@ public final class BiEncoder implements AutoCloseable {
             }
             inputs.add(spec.passagePrefix() + text);
         }
-        return embed(inputs);
+        return embed(inputs, lane);
     }
 
     /**
@@ -150,7 +163,32 @@ public final class BiEncoder implements AutoCloseable {
      */
     public float[] embedQuery(String query) {
         Objects.requireNonNull(query, "query");
-        return embed(List.of(spec.queryPrefix() + query)).get(0).vector();
+        return embed(List.of(spec.queryPrefix() + query), InferenceLane.UNGATED).get(0).vector();
+    }
+
+    /**
+     * Embeds several search queries in one call, each with {@link ModelSpec#queryPrefix()}, batched as
+     * {@link BiEncoderOptions} allow: for an int8 model ({@code maxBatchSize} 1) one run per query, so each vector
+     * equals {@link #embedQuery} for the same text; for an fp32 model length-sorted batches, equal to it within
+     * float rounding.
+     *
+     * @param queries none null; may be empty
+     * @return one embedding per query in input order: {@code float[dims]} unit length, tokens fed to the model
+     *     (prefix and special tokens included, {@code <= maxTokens}), and whether the query was truncated
+     * @throws EmbeddingException if ONNX Runtime fails
+     * @throws IllegalStateException if closed
+     */
+    public List<PassageEmbedding> embedQueries(List<String> queries) {
+        Objects.requireNonNull(queries, "queries");
+        List<String> inputs = new ArrayList<>(queries.size());
+        for (int i = 0; i < queries.size(); i++) {
+            String q = queries.get(i);
+            if (q == null) {
+                throw new NullPointerException("queries[" + i + "] is null");
+            }
+            inputs.add(spec.queryPrefix() + q);
+        }
+        return embed(inputs, InferenceLane.UNGATED);
     }
 
     /**
@@ -255,7 +293,7 @@ public final class BiEncoder implements AutoCloseable {
                 inferenceNanos.sum());
     }
 
-    private List<PassageEmbedding> embed(List<String> inputs) {
+    private List<PassageEmbedding> embed(List<String> inputs, InferenceLane lane) {
         if (inputs.isEmpty()) {
             return List.of();
         }
@@ -271,13 +309,7 @@ public final class BiEncoder implements AutoCloseable {
                     batchTexts.add(encoded.get(i));
                     longest = Math.max(longest, lengths[i]);
                 }
-                long started = System.nanoTime();
-                float[][] vectors = encoder.encode(batchTexts, spec.pooling());
-                long took = System.nanoTime() - started;
-                inferenceNanos.add(took);
-                for (InferenceListener l : listeners) {
-                    l.onRun(batch.length, longest, took);
-                }
+                float[][] vectors = run(batchTexts, longest, lane);
                 batches.increment();
                 paddedTokens.add((long) batch.length * longest);
                 for (int j = 0; j < batch.length; j++) {
@@ -291,6 +323,34 @@ public final class BiEncoder implements AutoCloseable {
             return Arrays.asList(out);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * One batch through {@code lane}, again from the same inputs each time the lane stops it. Time in the lane's
+     * queue is not inference time; a stopped attempt's is (it used the cores).
+     */
+    private float[][] run(List<EncodedText> batch, int longest, InferenceLane lane) {
+        for (int preemptions = 0; ; preemptions++) {
+            try (InferenceLane.Admission admission = lane.admit(preemptions)) {
+                long started = System.nanoTime();
+                boolean done = false;
+                try {
+                    float[][] vectors = encoder.encode(batch, spec.pooling(), admission);
+                    done = true;
+                    return vectors;
+                } finally {
+                    long took = System.nanoTime() - started;
+                    inferenceNanos.add(took);
+                    if (done) {
+                        for (InferenceListener l : listeners) {
+                            l.onRun(batch.size(), longest, took);
+                        }
+                    }
+                }
+            } catch (InferencePreemptedException e) {
+                // stopped for interactive work: admit again (waits while it runs), then re-run
+            }
         }
     }
 

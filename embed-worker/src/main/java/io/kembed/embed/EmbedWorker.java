@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *     worker.awaitShutdown();
  * }
  * }</pre>
+ *
+ * <p>Every ONNX run of the bulk path passes {@link #priorityGate()}, so that query embedding served from the same
+ * process ({@code QueryEmbedServer} with this gate) goes before the backlog.
  */
 public final class EmbedWorker implements AutoCloseable {
 
@@ -44,14 +47,16 @@ public final class EmbedWorker implements AutoCloseable {
     private final KafkaStreams streams;
     private final EmbedMetrics metrics;
     private final EmbedWorkerConfig config;
+    private final PriorityGate gate;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final BiEncoder encoder;
     private final BiEncoder.InferenceListener inferenceListener;
     private final KafkaStreamsMetrics streamsMetrics;
 
     private EmbedWorker(KafkaStreams streams, EmbedMetrics metrics, EmbedWorkerConfig config, BiEncoder encoder,
-            MeterRegistry registry) {
+            MeterRegistry registry, PriorityGate gate) {
         this.streams = streams;
+        this.gate = gate;
         this.metrics = metrics;
         this.config = config;
         this.encoder = encoder;
@@ -75,8 +80,10 @@ public final class EmbedWorker implements AutoCloseable {
                     + config.model().id());
         }
         EmbedMetrics metrics = new EmbedMetrics(registry, config.model().id());
-        KafkaStreams streams = new KafkaStreams(EmbedTopology.build(config, encoder, metrics), streamsProperties(config));
-        EmbedWorker worker = new EmbedWorker(streams, metrics, config, encoder, registry);
+        PriorityGate gate = config.interactiveLane() ? PriorityGate.create() : PriorityGate.disabled();
+        KafkaStreams streams = new KafkaStreams(EmbedTopology.build(config, encoder, metrics, gate.bulkLane()),
+                streamsProperties(config));
+        EmbedWorker worker = new EmbedWorker(streams, metrics, config, encoder, registry, gate);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("embed worker stream thread failed; replacing the thread", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -116,6 +123,15 @@ public final class EmbedWorker implements AutoCloseable {
 
     public EmbedMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * The gate every bulk ONNX run of this worker passes ({@link PriorityGate#disabled()} when
+     * {@link EmbedWorkerConfig#interactiveLane()} is off); give it to a query server in the same process
+     * ({@code io.kembed.embed.query.QueryEmbedServer}) so that queries go first.
+     */
+    public PriorityGate priorityGate() {
+        return gate;
     }
 
     public EmbedWorkerConfig config() {

@@ -29,6 +29,9 @@ import java.util.Objects;
  *     encoder of one intra-op thread ({@code BiEncoderOptions.forWorker}): data parallelism beat intra-op
  *     parallelism for these small models on 2 cores
  * @param kafkaProperties any further Kafka/Streams properties, passed through untouched (security settings)
+ * @param interactiveLane whether query embedding served in the same process has priority over this worker's bulk
+ *     inference ({@link PriorityGate}: bulk runs wait while queries are served, and runs in progress are stopped
+ *     and re-run); default true. Off, both share the cores with no priority
  */
 public record EmbedWorkerConfig(
         String bootstrapServers,
@@ -42,12 +45,14 @@ public record EmbedWorkerConfig(
         EventLimits limits,
         Path stateDir,
         int streamThreads,
-        Map<String, Object> kafkaProperties) {
+        Map<String, Object> kafkaProperties,
+        boolean interactiveLane) {
 
     public static final int DEFAULT_MAX_PENDING_PER_TASK = 64;
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(200);
     public static final int DEFAULT_CHUNK_OVERLAP_TOKENS = 64;
+    public static final boolean DEFAULT_INTERACTIVE_LANE = true;
 
     public EmbedWorkerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -74,6 +79,14 @@ public record EmbedWorkerConfig(
         kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
     }
 
+    /** Everything but {@code interactiveLane}, which gets {@link #DEFAULT_INTERACTIVE_LANE}. */
+    public EmbedWorkerConfig(String bootstrapServers, String applicationId, TopicNames topics, ModelSpec model,
+            int maxPendingPerTask, Duration flushInterval, Duration commitInterval, int chunkOverlapTokens,
+            EventLimits limits, Path stateDir, int streamThreads, Map<String, Object> kafkaProperties) {
+        this(bootstrapServers, applicationId, topics, model, maxPendingPerTask, flushInterval, commitInterval,
+                chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties, DEFAULT_INTERACTIVE_LANE);
+    }
+
     /** Defaults for everything but the cluster, model and state directory. */
     public static EmbedWorkerConfig defaults(String bootstrapServers, ModelSpec model, Path stateDir) {
         return new EmbedWorkerConfig(bootstrapServers, null, TopicNames.DEFAULT, model, DEFAULT_MAX_PENDING_PER_TASK,
@@ -87,7 +100,8 @@ public record EmbedWorkerConfig(
 
     public EmbedWorkerConfig withTopics(TopicNames newTopics) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, newTopics, model, maxPendingPerTask,
-                flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties);
+                flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties,
+                interactiveLane);
     }
 
     /** Like the record's, with secret Kafka properties ({@code sasl.jaas.config}, passwords) redacted. */
@@ -98,23 +112,30 @@ public record EmbedWorkerConfig(
                 + ", flushInterval=" + flushInterval + ", commitInterval=" + commitInterval
                 + ", chunkOverlapTokens=" + chunkOverlapTokens + ", limits=" + limits + ", stateDir=" + stateDir
                 + ", streamThreads=" + streamThreads + ", kafkaProperties="
-                + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+                + io.kembed.core.ops.Redaction.redact(kafkaProperties) + ", interactiveLane=" + interactiveLane + "]";
     }
 
     public EmbedWorkerConfig withKafkaProperties(Map<String, Object> props) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask,
-                flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, props);
+                flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, props, interactiveLane);
+    }
+
+    /** @param on whether queries served in this process get priority over bulk inference ({@link PriorityGate}) */
+    public EmbedWorkerConfig withInteractiveLane(boolean on) {
+        return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask,
+                flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties,
+                on);
     }
 
     /** @param id Streams application id (consumer group); null or blank for {@link #defaultApplicationId} */
     public EmbedWorkerConfig withApplicationId(String id) {
         return new EmbedWorkerConfig(bootstrapServers, id, topics, model, maxPendingPerTask, flushInterval,
-                commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties);
+                commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties, interactiveLane);
     }
 
     /** @param threads Streams threads, each embedding with its own one-thread ONNX Runtime caller */
     public EmbedWorkerConfig withStreamThreads(int threads) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask, flushInterval,
-                commitInterval, chunkOverlapTokens, limits, stateDir, threads, kafkaProperties);
+                commitInterval, chunkOverlapTokens, limits, stateDir, threads, kafkaProperties, interactiveLane);
     }
 }

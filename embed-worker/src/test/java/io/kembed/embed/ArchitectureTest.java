@@ -33,4 +33,12 @@ class ArchitectureTest {
                     "io.kembed.embed.bench..")
             .because("batch planning, chunk planning and pooling are pure functions tested without a model; "
                     + "keep I/O and native code out of io.kembed.embed.batch");
+
+    @ArchTest
+    static final ArchRule bulkPathDoesNotKnowTheQueryTransport = noClasses()
+            .that().resideOutsideOfPackage("io.kembed.embed.query..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.kembed.embed.query..", "io.kembed.core.requestreply..")
+            .because("query embedding over Kafka request/reply lives in io.kembed.embed.query and uses BiEncoder and "
+                    + "PriorityGate from io.kembed.embed; the bulk worker shares the gate (EmbedWorker.priorityGate()) "
+                    + "without knowing the transport");
 }

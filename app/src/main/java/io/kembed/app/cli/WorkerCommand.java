@@ -6,6 +6,8 @@ import io.kembed.core.store.VectorStore;
 import io.kembed.embed.BiEncoder;
 import io.kembed.embed.EmbedWorker;
 import io.kembed.embed.EmbedWorkerConfig;
+import io.kembed.embed.query.QueryEmbedServer;
+import io.kembed.embed.query.QueryEmbedTopics;
 import io.kembed.rerank.BiEncoderReranker;
 import io.kembed.rerank.Reranker;
 import io.kembed.rerank.requestreply.RerankTopics;
@@ -53,6 +55,16 @@ public final class WorkerCommand {
                         + "available processor).")
         int streamThreads;
 
+        @Option(names = "--queries", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Also serve query embedding on <prefix>.embed.queries (default: on; --no-queries "
+                        + "turns it off).")
+        boolean queries;
+
+        @Option(names = "--interactive-lane", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Queries go before the bulk backlog: bulk ONNX runs wait while queries are served and "
+                        + "runs in progress are stopped and re-run (default: on; --no-interactive-lane turns it off).")
+        boolean interactiveLane;
+
         @Mixin
         KafkaOptions kafka;
 
@@ -69,17 +81,30 @@ public final class WorkerCommand {
             try (BiEncoder encoder = modelOptions.load()) {
                 EmbedWorkerConfig config = EmbedWorkerConfig.defaults(kafka.requireBootstrapServers(),
                         encoder.spec(), stateDir).withTopics(kafka.topics())
-                        .withKafkaProperties(kafka.clientProperties()).withApplicationId(applicationId);
+                        .withKafkaProperties(kafka.clientProperties()).withApplicationId(applicationId)
+                        .withInteractiveLane(interactiveLane);
                 if (streamThreads > 0) {
                     config = config.withStreamThreads(streamThreads);
                 }
-                // Closed on every way out, before the encoder it runs.
+                QueryEmbedTopics queryTopics = new QueryEmbedTopics(config.topics().prefix());
+                // Closed on every way out, before the encoder they run; the query server before the worker.
                 try (EmbedWorker worker = EmbedWorker.start(config, encoder, registry);
+                        QueryEmbedServer queryServer = queries ? QueryEmbedServer.start(
+                                QueryEmbedServer.Config.defaults(config.bootstrapServers(), queryTopics)
+                                        .withKafkaProperties(config.kafkaProperties()),
+                                encoder, worker.priorityGate(), registry) : null;
                         OpsOptions.Running running = ops.start(registry, worker.health(), kafka,
                         config.applicationId(), config.topics().changeTopics())) {
-                    Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "kembed-shutdown"));
-                    System.out.printf("embed worker %s running (model %s); Ctrl-C stops it gracefully%n",
-                            config.applicationId(), encoder.spec().id());
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        if (queryServer != null) {
+                            queryServer.close();
+                        }
+                        worker.close();
+                    }, "kembed-shutdown"));
+                    System.out.printf("embed worker %s running (model %s)%s; Ctrl-C stops it gracefully%n",
+                            config.applicationId(), encoder.spec().id(), queries ? ", serving queries on "
+                                    + queryTopics.requests() + (interactiveLane ? " ahead of the bulk backlog"
+                                            : " (no priority lane)") : "");
                     try {
                         worker.awaitShutdown();
                     } catch (InterruptedException e) {

@@ -40,7 +40,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final SinkWorker sink;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
-    private LocalPipeline(PipelineOptions options, BiEncoder encoder) {
+    private LocalPipeline(PipelineOptions options, BiEncoder encoder, boolean interactiveLane) {
         this.options = options;
         this.encoder = encoder;
         this.kafka = options.bootstrapServers() == null ? EmbeddedKafka.start() : null;
@@ -51,7 +51,8 @@ public final class LocalPipeline implements AutoCloseable {
         TopicAdmin.ensureTopics(admin, options.topics(), options.layout());
         this.store = VectorStores.lucene(options.storeDir(), options.collection(), options.model().dims());
         EmbedWorkerConfig workerConfig = EmbedWorkerConfig.defaults(bootstrapServers, options.model(),
-                options.stateDir()).withTopics(options.topics()).withKafkaProperties(options.kafkaProperties());
+                options.stateDir()).withTopics(options.topics()).withKafkaProperties(options.kafkaProperties())
+                .withInteractiveLane(interactiveLane);
         this.worker = EmbedWorker.start(workerConfig, encoder, registry);
         SinkWorkerConfig sinkConfig = SinkWorkerConfig.defaults(bootstrapServers, options.collection())
                 .withTopics(options.topics()).withKafkaProperties(options.kafkaProperties());
@@ -64,7 +65,15 @@ public final class LocalPipeline implements AutoCloseable {
      * @throws IllegalStateException if Kafka cannot start or the topics cannot be created
      */
     public static LocalPipeline start(PipelineOptions options, BiEncoder encoder) {
-        return new LocalPipeline(options, encoder);
+        return new LocalPipeline(options, encoder, EmbedWorkerConfig.DEFAULT_INTERACTIVE_LANE);
+    }
+
+    /**
+     * As {@link #start(PipelineOptions, BiEncoder)}, choosing whether the embed worker's bulk runs yield to queries
+     * served in this process ({@link EmbedWorkerConfig#interactiveLane()}).
+     */
+    public static LocalPipeline start(PipelineOptions options, BiEncoder encoder, boolean interactiveLane) {
+        return new LocalPipeline(options, encoder, interactiveLane);
     }
 
     public String bootstrapServers() {

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.kembed.core.model.Pooling;
 import io.kembed.embed.EmbeddingException;
+import io.kembed.embed.InferencePreemptedException;
 import io.kembed.embed.batch.TokenPooling;
 import io.kembed.embed.model.ModelLoadException;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An ONNX Runtime session over a BERT-style encoder graph: inputs {@code input_ids}, {@code attention_mask} and
@@ -105,6 +107,17 @@ public final class OnnxEncoder implements AutoCloseable {
      * @throws EmbeddingException if ONNX Runtime fails
      */
     public float[][] encode(List<EncodedText> batch, Pooling pooling) {
+        return encode(batch, pooling, RunInterrupter.NONE);
+    }
+
+    /**
+     * {@link #encode(List, Pooling)} as a run that {@code interrupter} may stop from another thread.
+     *
+     * @throws InferencePreemptedException if the run was stopped through {@code interrupter}; nothing was computed
+     * @throws EmbeddingException if ONNX Runtime fails otherwise
+     */
+    public float[][] encode(List<EncodedText> batch, Pooling pooling, RunInterrupter interrupter) {
+        Objects.requireNonNull(interrupter, "interrupter");
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
@@ -112,10 +125,26 @@ public final class OnnxEncoder implements AutoCloseable {
                 batch.stream().map(EncodedText::typeIds).toList(), 0L); // [PAD] is id 0 in BERT vocabularies
         try {
             float[][][] hidden;
-            try (OrtSession.Result result = OnnxSessions.run(session, padded, takesTokenTypes)) {
-                Optional<OnnxValue> named = result.get(LAST_HIDDEN_STATE);
-                OnnxValue value = named.isPresent() ? named.get() : result.get(0);
-                hidden = (float[][][]) value.getValue();
+            try (OrtSession.RunOptions runOptions = new OrtSession.RunOptions()) {
+                AtomicBoolean stopped = new AtomicBoolean();
+                interrupter.started(() -> stop(runOptions, stopped));
+                OrtSession.Result result;
+                try {
+                    result = OnnxSessions.run(session, padded, takesTokenTypes, runOptions);
+                } catch (OrtException e) {
+                    if (stopped.get()) {
+                        throw new InferencePreemptedException("run of " + padded.size() + " x " + padded.seq()
+                                + " tokens stopped for interactive work", e);
+                    }
+                    throw e;
+                } finally {
+                    interrupter.ended();
+                }
+                try (result) {
+                    Optional<OnnxValue> named = result.get(LAST_HIDDEN_STATE);
+                    OnnxValue value = named.isPresent() ? named.get() : result.get(0);
+                    hidden = (float[][][]) value.getValue();
+                }
             }
             float[][] vectors = TokenPooling.pool(pooling, hidden, padded.maskRows());
             for (float[] v : vectors) {
@@ -126,6 +155,15 @@ public final class OnnxEncoder implements AutoCloseable {
             throw new EmbeddingException("ONNX Runtime failed on a batch of " + padded.size() + " x " + padded.seq()
                     + " tokens: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static void stop(OrtSession.RunOptions runOptions, AtomicBoolean stopped) {
+        stopped.set(true);
+        try {
+            runOptions.setTerminate(true);
+        } catch (OrtException e) {
+            throw new EmbeddingException("ONNX Runtime cannot set the terminate flag: " + e.getMessage(), e);
         }
     }
 

@@ -121,6 +121,17 @@ public final class OnnxSessions {
      */
     public static OrtSession.Result run(OrtSession session, PaddedBatch batch, boolean withTokenTypes)
             throws OrtException {
+        return run(session, batch, withTokenTypes, null);
+    }
+
+    /**
+     * {@link #run(OrtSession, PaddedBatch, boolean)} with run options (for example a terminate flag another thread
+     * may set while the run is in progress).
+     *
+     * @param runOptions null for the defaults
+     */
+    public static OrtSession.Result run(OrtSession session, PaddedBatch batch, boolean withTokenTypes,
+            OrtSession.RunOptions runOptions) throws OrtException {
         OrtEnvironment env = environment();
         long[] shape = {batch.size(), batch.seq()};
         try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
@@ -132,7 +143,7 @@ public final class OnnxSessions {
             if (withTokenTypes) {
                 inputs.put(TOKEN_TYPE_IDS, types);
             }
-            return session.run(inputs);
+            return runOptions == null ? session.run(inputs) : session.run(inputs, runOptions);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.kembed.core.vector.EmbeddingRecord;
 import io.kembed.core.vector.EmbeddingRecordCodec;
 import io.kembed.embed.BiEncoder;
 import io.kembed.embed.EmbedMetrics;
+import io.kembed.embed.InferenceLane;
 import io.kembed.embed.EmbedMetrics.Outcome;
 import io.kembed.embed.PassageEmbedding;
 import io.kembed.embed.TextChunk;
@@ -56,6 +57,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private static final Logger LOG = LoggerFactory.getLogger(EmbedProcessor.class);
 
     private final BiEncoder encoder;
+    private final InferenceLane lane;
     private final ChangeEventCodec codec;
     private final EmbedMetrics metrics;
     private final int maxPending;
@@ -71,9 +73,10 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
 
     private static final long NONE_PENDING = Long.MIN_VALUE;
 
-    EmbedProcessor(BiEncoder encoder, ChangeEventCodec codec, EmbedMetrics metrics, int maxPending,
-            Duration flushInterval, int overlapTokens) {
+    EmbedProcessor(BiEncoder encoder, InferenceLane lane, ChangeEventCodec codec, EmbedMetrics metrics,
+            int maxPending, Duration flushInterval, int overlapTokens) {
         this.encoder = encoder;
+        this.lane = lane;
         this.codec = codec;
         this.metrics = metrics;
         this.maxPending = maxPending;
@@ -194,7 +197,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         List<PassageEmbedding> vectors;
         try {
-            vectors = encoder.embedPassages(texts);
+            vectors = encoder.embedPassages(texts, lane);
         } catch (RuntimeException batchFailure) {
             LOG.warn("batch of {} changes failed to embed ({}); isolating the failing records one by one",
                     prepared.size(), batchFailure.toString());
@@ -222,7 +225,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
 
     private void embedAlone(Prepared p, List<String> texts) {
         try {
-            emit(p, texts, encoder.embedPassages(texts));
+            emit(p, texts, encoder.embedPassages(texts, lane));
         } catch (RuntimeException e) {
             pending.delete(p.key);
             deadLetter(p.key.getBytes(StandardCharsets.UTF_8), p.change.value(), p.change.topic(),

@@ -4,6 +4,7 @@ import io.kembed.core.event.ChangeEventCodec;
 import io.kembed.embed.BiEncoder;
 import io.kembed.embed.EmbedMetrics;
 import io.kembed.embed.EmbedWorkerConfig;
+import io.kembed.embed.InferenceLane;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -31,11 +32,17 @@ public final class EmbedTopology {
     }
 
     public static Topology build(EmbedWorkerConfig config, BiEncoder encoder, EmbedMetrics metrics) {
+        return build(config, encoder, metrics, InferenceLane.UNGATED);
+    }
+
+    /** @param lane admits every ONNX run of the processor (for example {@code PriorityGate.bulkLane()}) */
+    public static Topology build(EmbedWorkerConfig config, BiEncoder encoder, EmbedMetrics metrics,
+            InferenceLane lane) {
         ChangeEventCodec codec = new ChangeEventCodec(config.limits());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 config.topics().changeTopics().toArray(String[]::new));
-        topology.addProcessor(PROCESSOR, () -> new EmbedProcessor(encoder, codec, metrics,
+        topology.addProcessor(PROCESSOR, () -> new EmbedProcessor(encoder, lane, codec, metrics,
                 config.maxPendingPerTask(), config.flushInterval(), config.chunkOverlapTokens()), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
                 Serdes.String(), EntityState.serde()), PROCESSOR);

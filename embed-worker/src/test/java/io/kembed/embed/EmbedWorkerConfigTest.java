@@ -1,0 +1,29 @@
+package io.kembed.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kembed.core.kafka.TopicNames;
+import io.kembed.core.model.ModelRegistry;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmbedWorkerConfigTest {
+
+    private static final EmbedWorkerConfig DEFAULTS = EmbedWorkerConfig.defaults("localhost:9092",
+            ModelRegistry.get("bge-small-en-v1.5-q"), Path.of("state"));
+
+    @Test
+    void interactiveLane_isOnByDefault() {
+        assertThat(DEFAULTS.interactiveLane()).isTrue();
+    }
+
+    @Test
+    void interactiveLaneOff_survivesEveryOtherWither() {
+        EmbedWorkerConfig off = DEFAULTS.withInteractiveLane(false).withTopics(new TopicNames("p"))
+                .withKafkaProperties(Map.of("client.id", "x")).withApplicationId("app").withStreamThreads(3);
+        assertThat(off.interactiveLane()).isFalse();
+        assertThat(off.streamThreads()).isEqualTo(3);
+        assertThat(off.applicationId()).isEqualTo("app");
+    }
+}
