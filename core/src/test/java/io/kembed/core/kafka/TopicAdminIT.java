@@ -52,7 +52,14 @@ class TopicAdminIT {
                 AlterConfigOp.OpType.SET));
         admin.incrementalAlterConfigs(Map.of(vectors, ops)).all().get(30, TimeUnit.SECONDS);
 
-        assertThat(TopicAdmin.check(admin, names, layout)).containsExactlyInAnyOrder(
+        // Partition counts and configs reach the metadata the admin client reads a moment after the calls return.
+        List<TopicAdmin.Mismatch> drift = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (drift.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            drift = TopicAdmin.check(admin, names, layout);
+        }
+        assertThat(drift).containsExactlyInAnyOrder(
                 new TopicAdmin.Mismatch(names.contacts(), "partitions", "3", "5"),
                 new TopicAdmin.Mismatch(names.vectors(), TopicConfig.CLEANUP_POLICY_CONFIG,
                         TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.CLEANUP_POLICY_DELETE));
