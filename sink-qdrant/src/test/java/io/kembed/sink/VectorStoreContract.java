@@ -368,6 +368,17 @@ public abstract class VectorStoreContract {
     }
 
     /** A random vector on the unit sphere (normalised Gaussian), {@code float[DIMS]}. */
+    @Test
+    void fullLengthSnippet_comesBackWhole_asTheRerankPassage() {
+        // the longest snippet a ChunkVector keeps, with non-ASCII text (UTF-8 multi-byte in both backends)
+        String snippet = ("Zürich–Genève ✓ " + "passage text ".repeat(100)).substring(0,
+                io.kembed.core.vector.ChunkVector.SNIPPET_CHARS);
+        float[] v = unitVector();
+        store.upsert(List.of(new VectorPoint(EntityKey.document("t1", "long"), 0, 1, MODEL, v, "t", snippet)));
+        store.flush();
+        assertThat(store.search("t1", v, 1).get(0).snippet()).isEqualTo(snippet).hasSize(1_024);
+    }
+
     protected float[] unitVector() {
         float[] v = new float[DIMS];
         double sum = 0;

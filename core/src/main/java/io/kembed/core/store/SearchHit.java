@@ -11,7 +11,8 @@ import io.kembed.core.event.EntityKey;
  * @param version source version of the stored vector
  * @param modelId model that made the stored vector
  * @param title display label of the entity
- * @param snippet start of the chunk's text
+ * @param snippet start of the chunk's text (at most {@code ChunkVector.SNIPPET_CHARS} = 1,024 chars); the passage a
+ *     reranker reads for this hit
  */
 public record SearchHit(EntityKey entity, int chunk, float score, long version, String modelId, String title,
         String snippet) {

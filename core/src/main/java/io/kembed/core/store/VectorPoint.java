@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param modelId registry id of the model that made the vector
  * @param vector L2-normalised embedding, {@code float[dims]}
  * @param title display label of the entity
- * @param snippet start of the chunk's text
+ * @param snippet start of the chunk's text (at most {@code ChunkVector.SNIPPET_CHARS} = 1,024 chars); the passage a
+ *     reranker reads for this hit
  */
 public record VectorPoint(EntityKey entity, int chunk, long version, String modelId, float[] vector, String title,
         String snippet) {
