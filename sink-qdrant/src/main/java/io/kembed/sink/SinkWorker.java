@@ -112,6 +112,23 @@ public final class SinkWorker implements AutoCloseable {
     }
 
     /**
+     * Starts consuming on a new thread, with a tenant listener registered before the first poll, so that no batch
+     * is stored unannounced (see {@link #onTenantsWritten}).
+     *
+     * @param store the target store; owned by the caller
+     * @param registry where the sink's meters go (see {@link SinkMetrics})
+     * @param tenantsWritten called after each durable batch with the tenants it touched
+     */
+    public static SinkWorker start(SinkWorkerConfig config, VectorStore store, MeterRegistry registry,
+            Consumer<Set<String>> tenantsWritten) {
+        SinkWorker worker = new SinkWorker(config, store, registry);
+        worker.onTenantsWritten(tenantsWritten);
+        LOG.info("sink starting: {} -> collection {}", config, store.collection());
+        worker.thread.start();
+        return worker;
+    }
+
+    /**
      * The sink's checks for {@link io.kembed.core.ops.OpsServer}. Ready: partitions of the vectors topic are
      * assigned and the store answers a count. Live: the poll thread runs (it stops for good on an unexpected error;
      * a restart is the cure).

@@ -12,6 +12,8 @@ import io.kembed.rerank.BiEncoderReranker;
 import io.kembed.rerank.Reranker;
 import io.kembed.rerank.requestreply.RerankTopics;
 import io.kembed.rerank.requestreply.RerankWorker;
+import io.kembed.search.cache.RedisSearchCache;
+import io.kembed.search.cache.SearchCacheConfig;
 import io.kembed.sink.SinkWorker;
 import io.kembed.sink.SinkWorkerConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -121,10 +123,20 @@ public final class WorkerCommand {
         }
     }
 
-    /** The sink: vectors topic to the vector store. */
+    /** The sink: vectors topic to the vector store; with {@code --redis-uri} it invalidates the search cache. */
     @Command(name = "sink", mixinStandardHelpOptions = true,
             description = "Write the vectors topic to the vector store.")
     static final class Sink implements java.util.concurrent.Callable<Integer> {
+
+        @Option(names = "--redis-uri", defaultValue = "${env:KEMBED_REDIS_URI}", paramLabel = "URI",
+                description = "Redis of the apps' search cache (redis:// or rediss://, env KEMBED_REDIS_URI): after "
+                        + "each batch is stored, the generation of every tenant it touched is bumped (INCR), so "
+                        + "no app serves a result cached before the write.")
+        String redisUri;
+
+        @Option(names = "--redis-key-prefix", defaultValue = SearchCacheConfig.DEFAULT_KEY_PREFIX,
+                description = "Key prefix of the search cache in Redis (default: ${DEFAULT-VALUE}).")
+        String redisKeyPrefix;
 
         @Mixin
         KafkaOptions kafka;
@@ -142,12 +154,15 @@ public final class WorkerCommand {
         public Integer call() {
             PrometheusMeterRegistry registry = OpsOptions.registry("sink");
             boolean interrupted = false;
+            RedisSearchCache cache = redisUri == null || redisUri.isBlank() ? null
+                    : RedisSearchCache.create(redisUri, SearchCacheConfig.defaults().withKeyPrefix(redisKeyPrefix));
             try (VectorStore store = storeOptions.open(modelOptions.spec())) {
                 SinkWorkerConfig config = SinkWorkerConfig.defaults(kafka.requireBootstrapServers(),
                         store.collection()).withTopics(kafka.topics()).withKafkaProperties(kafka.clientProperties());
                 CountDownLatch stopped = new CountDownLatch(1);
                 // Closed on every way out (an interrupt too), before the store it writes to.
-                try (SinkWorker sink = SinkWorker.start(config, store, registry);
+                try (SinkWorker sink = cache == null ? SinkWorker.start(config, store, registry)
+                        : SinkWorker.start(config, store, registry, cache::bumpGenerations);
                         OpsOptions.Running running = ops.start(registry, sink.health(), kafka, config.groupId(),
                         List.of(config.topics().vectors()))) {
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -163,6 +178,9 @@ public final class WorkerCommand {
                     return sink.failure() == null ? 0 : 1;
                 }
             } finally {
+                if (cache != null) {
+                    cache.close();
+                }
                 if (interrupted) {
                     Thread.currentThread().interrupt(); // restored once the sink and the store are closed
                 }

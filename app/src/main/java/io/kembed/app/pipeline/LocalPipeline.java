@@ -9,6 +9,13 @@ import io.kembed.embed.EmbedWorker;
 import io.kembed.embed.EmbedWorkerConfig;
 import io.kembed.producer.ChangePublisher;
 import io.kembed.producer.PublisherConfig;
+import io.kembed.search.BiEncoderQueryEmbedder;
+import io.kembed.search.CandidateReranker;
+import io.kembed.search.SearchClient;
+import io.kembed.search.SearchOptions;
+import io.kembed.search.cache.CaffeineSearchCache;
+import io.kembed.search.cache.SearchCache;
+import io.kembed.search.cache.SearchCacheConfig;
 import io.kembed.sink.SinkWorker;
 import io.kembed.sink.SinkWorkerConfig;
 import io.kembed.sink.VectorStores;
@@ -24,8 +31,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole pipeline in one JVM: a Kafka cluster (embedded KRaft broker unless one is given), the topics, one
- * embed worker, one sink and the embedded Lucene store. Used by {@code kembed demo}, {@code eval} and
- * {@code bench}. Each part is the production class; only their placement in one process is local.
+ * embed worker, one sink, the embedded Lucene store and the search cache. Used by {@code kembed demo}, {@code eval}
+ * and {@code bench}. Each part is the production class; only their placement in one process is local.
+ *
+ * <p>The sink bumps the search cache's generation of every tenant it wrote, once per committed batch
+ * ({@link SinkWorker#onTenantsWritten}), so {@link #searchClient} never serves a result cached before the write.
  */
 public final class LocalPipeline implements AutoCloseable {
 
@@ -38,11 +48,16 @@ public final class LocalPipeline implements AutoCloseable {
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private final EmbedWorker worker;
     private final SinkWorker sink;
+    private final SearchCache searchCache;
+    private final boolean ownsSearchCache;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
-    private LocalPipeline(PipelineOptions options, BiEncoder encoder, boolean interactiveLane) {
+    private LocalPipeline(PipelineOptions options, BiEncoder encoder, boolean interactiveLane,
+            SearchCache searchCache) {
         this.options = options;
         this.encoder = encoder;
+        this.ownsSearchCache = searchCache == null;
+        this.searchCache = searchCache != null ? searchCache : new CaffeineSearchCache(SearchCacheConfig.defaults());
         this.kafka = options.bootstrapServers() == null ? EmbeddedKafka.start() : null;
         this.bootstrapServers = kafka != null ? kafka.bootstrapServers() : options.bootstrapServers();
         Map<String, Object> adminProps = new java.util.HashMap<>(options.kafkaProperties());
@@ -56,7 +71,7 @@ public final class LocalPipeline implements AutoCloseable {
         this.worker = EmbedWorker.start(workerConfig, encoder, registry);
         SinkWorkerConfig sinkConfig = SinkWorkerConfig.defaults(bootstrapServers, options.collection())
                 .withTopics(options.topics()).withKafkaProperties(options.kafkaProperties());
-        this.sink = SinkWorker.start(sinkConfig, store);
+        this.sink = SinkWorker.start(sinkConfig, store, new SimpleMeterRegistry(), this.searchCache::bumpGenerations);
     }
 
     /**
@@ -65,7 +80,7 @@ public final class LocalPipeline implements AutoCloseable {
      * @throws IllegalStateException if Kafka cannot start or the topics cannot be created
      */
     public static LocalPipeline start(PipelineOptions options, BiEncoder encoder) {
-        return new LocalPipeline(options, encoder, EmbedWorkerConfig.DEFAULT_INTERACTIVE_LANE);
+        return new LocalPipeline(options, encoder, EmbedWorkerConfig.DEFAULT_INTERACTIVE_LANE, null);
     }
 
     /**
@@ -73,7 +88,37 @@ public final class LocalPipeline implements AutoCloseable {
      * served in this process ({@link EmbedWorkerConfig#interactiveLane()}).
      */
     public static LocalPipeline start(PipelineOptions options, BiEncoder encoder, boolean interactiveLane) {
-        return new LocalPipeline(options, encoder, interactiveLane);
+        return new LocalPipeline(options, encoder, interactiveLane, null);
+    }
+
+    /**
+     * Starts every part, with a search cache of the caller's (for example a {@code RedisSearchCache}) whose
+     * generations the sink bumps; the caller closes it after the pipeline.
+     */
+    public static LocalPipeline start(PipelineOptions options, BiEncoder encoder, SearchCache searchCache) {
+        return new LocalPipeline(options, encoder, EmbedWorkerConfig.DEFAULT_INTERACTIVE_LANE,
+                java.util.Objects.requireNonNull(searchCache, "searchCache"));
+    }
+
+    /** The search cache whose generations the sink bumps (in process unless one was given). */
+    public SearchCache searchCache() {
+        return searchCache;
+    }
+
+    /**
+     * A search client over this pipeline's store, its bi-encoder for queries and its search cache; closed with the
+     * pipeline (which also closes {@code reranker}).
+     *
+     * @param reranker the second stage, or null for none
+     */
+    public SearchClient searchClient(CandidateReranker reranker, SearchOptions searchOptions) {
+        SearchClient client = SearchClient.builder(store, new BiEncoderQueryEmbedder(encoder)).reranker(reranker)
+                .cache(searchCache).options(searchOptions).meterRegistry(registry).build();
+        owned.add(client);
+        if (reranker != null) {
+            owned.add(reranker);
+        }
+        return client;
     }
 
     public String bootstrapServers() {
@@ -168,6 +213,9 @@ public final class LocalPipeline implements AutoCloseable {
         closeQuietly(sink);
         closeQuietly(worker);
         closeQuietly(store);
+        if (ownsSearchCache) {
+            closeQuietly(searchCache);
+        }
         closeQuietly(admin);
         if (kafka != null) {
             closeQuietly(kafka);
