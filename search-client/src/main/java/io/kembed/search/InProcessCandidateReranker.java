@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 public final class InProcessCandidateReranker implements CandidateReranker {
 
     private final Reranker reranker;
-    private final boolean ownsReranker;
+    private final List<AutoCloseable> owned;
     private final ExecutorService executor;
 
     /**
@@ -31,8 +31,17 @@ public final class InProcessCandidateReranker implements CandidateReranker {
      * @param ownsReranker whether {@link #close()} closes it
      */
     public InProcessCandidateReranker(Reranker reranker, boolean ownsReranker) {
+        this(reranker, ownsReranker ? List.of(reranker) : List.of());
+    }
+
+    /**
+     * @param reranker the reranker
+     * @param closeWith what {@link #close()} closes, in order (for example the reranker, then the bi-encoder a
+     *     {@link io.kembed.rerank.BiEncoderReranker} runs on, which it does not own)
+     */
+    public InProcessCandidateReranker(Reranker reranker, List<? extends AutoCloseable> closeWith) {
         this.reranker = Objects.requireNonNull(reranker, "reranker");
-        this.ownsReranker = ownsReranker;
+        this.owned = List.copyOf(closeWith);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "kembed-rerank-" + reranker.id());
             t.setDaemon(true);
@@ -75,8 +84,20 @@ public final class InProcessCandidateReranker implements CandidateReranker {
     @Override
     public void close() {
         executor.shutdownNow();
-        if (ownsReranker) {
-            reranker.close();
+        RuntimeException failure = null;
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing " + c + " failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

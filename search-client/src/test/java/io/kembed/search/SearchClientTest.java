@@ -244,6 +244,27 @@ class SearchClientTest {
         }
     }
 
+    @Test
+    void redisCache_servesTheRepeat_andSharesItWithASecondClient() {
+        String prefix = "kembed-test:" + java.util.UUID.randomUUID() + ":";
+        SearchCacheConfig config = SearchCacheConfig.defaults().withKeyPrefix(prefix);
+        try (RedisSearchCache one = RedisSearchCache.create(RedisCacheUri.URI, config);
+                RedisSearchCache two = RedisSearchCache.create(RedisCacheUri.URI, config)) {
+            SearchClient first = client().cache(one).build();
+            SearchClient second = client().cache(two).build();
+            SearchResult computed = first.search(TENANT, "wind power at sea", 3);
+            SearchResult again = first.search(TENANT, "wind power at sea", 3);
+            SearchResult elsewhere = second.search(TENANT, "wind power at sea", 3);
+            assertThat(one.failures()).isZero();
+            assertThat(again.fromResultCache()).isTrue();
+            assertThat(elsewhere.fromResultCache()).isTrue();
+            assertThat(elsewhere.hits()).isEqualTo(computed.hits());
+            two.bumpGenerations(Set.of(TENANT));
+            assertThat(first.search(TENANT, "wind power at sea", 3).fromResultCache()).isFalse();
+            one.deleteAll();
+        }
+    }
+
     /** Counts calls through to a real embedder. */
     static final class CountingEmbedder implements QueryEmbedder {
         final QueryEmbedder delegate;

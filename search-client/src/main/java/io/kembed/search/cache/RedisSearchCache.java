@@ -152,6 +152,27 @@ public final class RedisSearchCache implements SearchCache {
         return failures.get();
     }
 
+    /**
+     * Deletes every key under this cache's prefix (SCAN + DEL, never KEYS): for tests and benchmarks that use a
+     * prefix of their own. Failures are counted, not thrown.
+     */
+    public void deleteAll() {
+        call(c -> {
+            io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches(config.keyPrefix() + "*")
+                    .limit(500);
+            io.lettuce.core.KeyScanCursor<String> cursor = c.scan(match);
+            while (true) {
+                if (!cursor.getKeys().isEmpty()) {
+                    c.del(cursor.getKeys().toArray(String[]::new));
+                }
+                if (cursor.isFinished()) {
+                    return null;
+                }
+                cursor = c.scan(cursor, match);
+            }
+        }, null);
+    }
+
     /** @return true if a connection is open now (tries to open one if allowed) */
     public boolean isConnected() {
         StatefulRedisConnection<String, byte[]> c = connection();
