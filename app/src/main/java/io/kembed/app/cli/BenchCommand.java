@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 /** {@code kembed bench embed}: raw ONNX Runtime (the limit) against the whole pipeline, same texts and model. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Embed.class, BenchScaleCommand.class, BenchRerankCommand.class,
-            BenchQueryEmbedCommand.class})
+            BenchQueryEmbedCommand.class, BenchSearchCommand.class})
 public final class BenchCommand {
 
     @Command(name = "embed", mixinStandardHelpOptions = true,

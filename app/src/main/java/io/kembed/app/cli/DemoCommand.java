@@ -12,6 +12,9 @@ import io.kembed.producer.imports.JsonlImporter;
 import io.kembed.producer.imports.ConsoleProgress;
 import io.kembed.producer.imports.ImportOptions;
 import io.kembed.producer.imports.MappingPresets;
+import io.kembed.search.SearchClient;
+import io.kembed.search.SearchResult;
+import io.kembed.search.cache.SearchCache;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code kembed demo}: the main job on the embedded default. One JVM runs a real Kafka broker (KRaft), the embed
  * worker, the sink and the Lucene store; the EU Transparency Register contacts are imported as change events and
- * the command waits until every contact is searchable, then prints throughput and a few searches.
+ * the command waits until every contact is searchable, then prints throughput and a few searches through
+ * {@link SearchClient}, reranked (by the labelled bi-encoder fallback unless a cross-encoder is given).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline in one JVM on the EU Transparency Register contacts, then search them.")
@@ -72,6 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    SearchClientOptions searchOptions;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -93,7 +100,9 @@ public final class DemoCommand implements Callable<Integer> {
             PipelineOptions options = new PipelineOptions(kafka.bootstrapServersOrNull(), kafka.topics(),
                     new TopicAdmin.Layout(partitions, (short) 1), model, storeDir, collection, stateDir,
                     kafka.clientProperties());
-            try (LocalPipeline pipeline = LocalPipeline.start(options, encoder)) {
+            try (SearchCache cache = searchOptions.redisUri() == null ? null : searchOptions.openCache();
+                    LocalPipeline pipeline = cache == null ? LocalPipeline.start(options, encoder)
+                            : LocalPipeline.start(options, encoder, cache)) {
                 out.printf("Kafka %s at %s, topics ready, worker and sink started in %d ms%n",
                         kafka.bootstrapServersOrNull() == null ? "(embedded KRaft broker)" : "cluster",
                         pipeline.bootstrapServers(), ms(t1));
@@ -117,8 +126,9 @@ public final class DemoCommand implements Callable<Integer> {
                         m.total(EmbedMetrics.Outcome.EMBEDDED), m.total(EmbedMetrics.Outcome.UNCHANGED),
                         m.total(EmbedMetrics.Outcome.STALE), m.total(EmbedMetrics.Outcome.DUPLICATE),
                         m.total(EmbedMetrics.Outcome.DEAD_LETTERED));
+                SearchClient client = pipeline.searchClient(searchOptions.openReranker(), searchOptions.searchOptions());
                 for (String q : QUERIES) {
-                    printSearch(out, encoder, pipeline, q);
+                    printSearch(out, client, q);
                 }
                 out.printf("%nThe store stays in %s: try ./kembed search --tenant %s \"your query\"%n", storeDir,
                         TENANT);
@@ -146,15 +156,16 @@ public final class DemoCommand implements Callable<Integer> {
         return count;
     }
 
-    static void printSearch(PrintStream out, BiEncoder encoder, LocalPipeline pipeline, String query) {
-        long t = System.nanoTime();
-        float[] q = encoder.embedQuery(query);
-        List<SearchHit> hits = pipeline.store().search(TENANT, q, 3);
-        out.printf("%nsearch \"%s\" (%d ms)%n", query, ms(t));
+    static void printSearch(PrintStream out, SearchClient client, String query) {
+        SearchResult r = client.search(TENANT, query, 3);
+        out.printf(Locale.ROOT, "%nsearch \"%s\" (%.0f ms, %s)%n", query, r.elapsedMillis(), r.rerankLabel());
         int rank = 1;
-        for (SearchHit h : hits) {
-            out.printf(Locale.ROOT, "  %d. %.3f  %s%n       %s%n", rank++, h.score(), h.title(),
-                    abbreviate(h.snippet(), 120));
+        for (SearchResult.Hit hit : r.hits()) {
+            SearchHit h = hit.hit();
+            String rerank = hit.rerankScore() == null ? ""
+                    : String.format(Locale.ROOT, ", rerank %.3f", hit.rerankScore());
+            out.printf(Locale.ROOT, "  %d. %.3f  %s  (vector rank %d%s)%n       %s%n", rank++, h.score(), h.title(),
+                    hit.vectorRank(), rerank, abbreviate(h.snippet(), 120));
         }
     }
 

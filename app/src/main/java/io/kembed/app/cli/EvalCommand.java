@@ -2,12 +2,15 @@ package io.kembed.app.cli;
 
 import io.kembed.app.eval.BeirDataset;
 import io.kembed.app.eval.BeirEvaluation;
+import io.kembed.app.eval.RerankEvaluation;
 import io.kembed.app.eval.TrecRun;
 import io.kembed.app.pipeline.LocalPipeline;
 import io.kembed.app.pipeline.PipelineOptions;
 import io.kembed.core.kafka.TopicAdmin;
 import io.kembed.core.model.ModelSpec;
 import io.kembed.embed.BiEncoder;
+import io.kembed.search.SearchClient;
+import io.kembed.search.SearchOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Parameters;
  * TREC run, and print nDCG@10 and Recall@100 next to the raw model's on the same data.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate retrieval on a BEIR-format dataset through the whole pipeline (nDCG@10, Recall@100).")
+        description = "Evaluate retrieval on a BEIR-format dataset through the whole pipeline (nDCG@10, Recall@100), "
+                + "optionally with rerank.")
 public final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR",
@@ -43,6 +47,21 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--timeout-minutes", defaultValue = "60")
     long timeoutMinutes;
+
+    @Option(names = "--rerank", description = "Also rerank the top --rerank-depth vector hits of each query through "
+            + "SearchClient and report nDCG@10 with and without rerank.")
+    boolean rerank;
+
+    @Option(names = "--rerank-depth", defaultValue = "100",
+            description = "Vector hits (chunks) reranked per query, at most 100 (default: ${DEFAULT-VALUE}).")
+    int rerankDepth;
+
+    @Option(names = "--rerank-queries", description = "Rerank only the first N queries (default: all); both "
+            + "nDCG@10 figures are then over those N.")
+    int rerankQueries = Integer.MAX_VALUE;
+
+    @Mixin
+    SearchRerankOptions reranker;
 
     @Mixin
     KafkaOptions kafka;
@@ -65,8 +84,18 @@ public final class EvalCommand implements Callable<Integer> {
             out.printf("eval %s: %,d documents, %,d judged queries, model %s%n", data.name(), data.corpus().size(),
                     data.queries().size(), model.id());
             BeirEvaluation.Result r;
+            RerankEvaluation.Result reranked = null;
             try (LocalPipeline pipeline = LocalPipeline.start(options, encoder)) {
                 r = BeirEvaluation.run(data, pipeline, tenant, Duration.ofMinutes(timeoutMinutes));
+                if (rerank) {
+                    // a generous budget: eval measures the reranker's quality, not its latency
+                    SearchClient client = pipeline.searchClient(reranker.open(), new SearchOptions(rerankDepth,
+                            true, SearchOptions.DEFAULT_EMBED_TIMEOUT, Duration.ofMinutes(5)));
+                    out.printf("reranking the top %d vector hits of %s queries with %s...%n", rerankDepth,
+                            rerankQueries == Integer.MAX_VALUE ? "all" : "the first " + rerankQueries,
+                            client.reranker().id());
+                    reranked = RerankEvaluation.run(data, r.run(), client, tenant, rerankDepth, rerankQueries);
+                }
             }
             Path run = runOut != null ? runOut : work.resolve(data.name() + "." + model.id() + ".run.tsv");
             if (temporary && runOut == null) {
@@ -82,6 +111,19 @@ public final class EvalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-28s nDCG@10 %.4f  Recall@100 %.4f%n", "raw model (exact, in memory)",
                     r.raw().ndcg10(), r.raw().recall100());
             out.printf(Locale.ROOT, "delta nDCG@10 %.4f (limit %.4f); run written to %s%n", delta, maxDelta, run);
+            if (reranked != null) {
+                out.printf(Locale.ROOT, "%nrerank: %s, top %d vector hits, %d queries, P50 %.0f ms per search, "
+                        + "outcomes %s%n", reranked.rerankerLabel(), rerankDepth, reranked.queries(),
+                        reranked.millisP50(), reranked.statuses());
+                out.printf(Locale.ROOT, "%-28s nDCG@10 %.4f  Recall@100 %.4f%n", "without rerank (vector order)",
+                        reranked.withoutRerank().ndcg10(), reranked.withoutRerank().recall100());
+                out.printf(Locale.ROOT, "%-28s nDCG@10 %.4f  Recall@100 %.4f%n", "with rerank",
+                        reranked.withRerank().ndcg10(), reranked.withRerank().recall100());
+                out.printf(Locale.ROOT, "rerank delta nDCG@10 %+.4f%n",
+                        reranked.withRerank().ndcg10() - reranked.withoutRerank().ndcg10());
+                Path rerankRun = Path.of(run.toString().replaceFirst("\\.run\\.tsv$", "") + ".reranked.run.tsv");
+                TrecRun.write(rerankRun, reranked.run(), "kembed-rerank-" + model.id());
+            }
             return delta <= maxDelta ? 0 : 1;
         } finally {
             if (temporary) {

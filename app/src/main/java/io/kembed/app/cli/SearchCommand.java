@@ -1,12 +1,18 @@
 package io.kembed.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kembed.app.eval.BeirEvaluation;
+import io.kembed.app.eval.RerankEvaluation;
 import io.kembed.app.eval.TrecRun;
 import io.kembed.core.event.ChangeEventCodec;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorStore;
 import io.kembed.embed.BiEncoder;
+import io.kembed.search.BiEncoderQueryEmbedder;
+import io.kembed.search.RerankStatus;
+import io.kembed.search.SearchClient;
+import io.kembed.search.SearchOptions;
+import io.kembed.search.SearchResult;
+import io.kembed.search.cache.SearchCache;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +28,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kembed search}: embed a query, search the tenant's vectors, print or write the ranking. */
+/**
+ * {@code kembed search}: one query or a file of them through {@link SearchClient}: embed (cached), search the
+ * tenant's vectors for the candidates, rerank (the bi-encoder fallback unless a cross-encoder is given), print or
+ * write the ranking with the rerank status.
+ */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = "Search one query, or a JSONL file of queries into a TREC run file.")
 public final class SearchCommand implements Callable<Integer> {
@@ -54,6 +64,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Mixin
     StoreOptions storeOptions;
 
+    @Mixin
+    SearchClientOptions searchOptions;
+
     @Override
     public Integer call() throws IOException {
         if ((query == null) == (queries == null)) {
@@ -63,30 +76,46 @@ public final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--queries needs --run-out RUN.tsv");
         }
         PrintStream out = System.out;
-        try (BiEncoder encoder = modelOptions.load(); VectorStore store = storeOptions.open(encoder.spec())) {
+        SearchOptions options = searchOptions.searchOptions();
+        try (BiEncoder encoder = modelOptions.load(); VectorStore store = storeOptions.open(encoder.spec());
+                SearchCache cache = searchOptions.openCache();
+                SearchClient client = SearchClient.builder(store, new BiEncoderQueryEmbedder(encoder))
+                        .reranker(searchOptions.openReranker()).cache(cache).options(options).ownsResources(true)
+                        .build()) {
             if (query != null) {
-                long t = System.nanoTime();
-                List<SearchHit> hits = store.search(tenant, encoder.embedQuery(query), k);
-                out.printf(Locale.ROOT, "%d hits for \"%s\" in tenant %s (%s, %d ms)%n", hits.size(), query, tenant,
-                        store.collection(), (System.nanoTime() - t) / 1_000_000);
-                int rank = 1;
-                for (SearchHit h : hits) {
-                    out.printf(Locale.ROOT, "%3d. %.4f  %s %s#%d  %s%n      %s%n", rank++, h.score(),
-                            h.entity().type().wire(), h.entity().id(), h.chunk(), h.title(),
-                            DemoCommand.abbreviate(h.snippet(), 140));
-                }
+                SearchResult r = client.search(tenant, query, k);
+                out.printf(Locale.ROOT, "%d hits for \"%s\" in tenant %s (%s, %.0f ms)%n", r.hits().size(), query,
+                        tenant, store.collection(), r.elapsedMillis());
+                out.printf("rerank: %s%n", r.rerankLabel());
+                print(out, r, 140);
                 return 0;
             }
             Map<String, List<TrecRun.Scored>> run = new LinkedHashMap<>();
+            Map<RerankStatus, Integer> statuses = new java.util.EnumMap<>(RerankStatus.class);
             long t = System.nanoTime();
+            // chunk hits: fetch twice k so that k distinct documents remain after MaxP (rerank caps it at 100)
+            int depth = options.rerank() ? Math.min(2 * k, SearchOptions.MAX_CANDIDATES) : 2 * k;
             for (Map.Entry<String, String> q : readQueries(queries).entrySet()) {
-                List<SearchHit> hits = store.search(tenant, encoder.embedQuery(q.getValue()), Math.max(k, 2 * k));
-                run.put(q.getKey(), BeirEvaluation.bestPerDocument(hits).stream().limit(k).toList());
+                SearchResult r = client.search(tenant, q.getValue(), depth);
+                statuses.merge(r.rerankStatus(), 1, Integer::sum);
+                run.put(q.getKey(), RerankEvaluation.rankedDocuments(r).stream().limit(k).toList());
             }
             TrecRun.write(runOut, run, tag);
-            out.printf(Locale.ROOT, "%d queries searched in %.1f s, run written to %s%n", run.size(),
-                    (System.nanoTime() - t) / 1e9, runOut);
+            out.printf(Locale.ROOT, "%d queries searched in %.1f s, run written to %s; rerank %s%n", run.size(),
+                    (System.nanoTime() - t) / 1e9, runOut, statuses);
             return 0;
+        }
+    }
+
+    /** Prints ranked hits with vector rank, vector score and rerank score. */
+    static void print(PrintStream out, SearchResult r, int snippetChars) {
+        int rank = 1;
+        for (SearchResult.Hit hit : r.hits()) {
+            SearchHit h = hit.hit();
+            String rerank = hit.rerankScore() == null ? "" : String.format(Locale.ROOT, "  rerank %.4f", hit.rerankScore());
+            out.printf(Locale.ROOT, "%3d. %.4f  %s %s#%d  %s  (vector rank %d%s)%n      %s%n", rank++, h.score(),
+                    h.entity().type().wire(), h.entity().id(), h.chunk(), h.title(), hit.vectorRank(), rerank,
+                    DemoCommand.abbreviate(h.snippet(), snippetChars));
         }
     }
 

@@ -91,10 +91,15 @@ public final class BeirEvaluation {
     }
 
     static Metrics metrics(Map<String, List<Scored>> run, BeirDataset data) {
+        return metrics(run, data.qrels());
+    }
+
+    /** nDCG@10 and Recall@100 of {@code run}, averaged over the queries of {@code qrels}. */
+    public static Metrics metrics(Map<String, List<Scored>> run, Map<String, Map<String, Integer>> qrels) {
         Map<String, List<String>> ids = new LinkedHashMap<>();
         run.forEach((q, scored) -> ids.put(q, scored.stream().map(Scored::docId).toList()));
-        return new Metrics(RetrievalMetrics.mean(ids, data.qrels(), 10, true),
-                RetrievalMetrics.mean(ids, data.qrels(), DEPTH, false));
+        return new Metrics(RetrievalMetrics.mean(ids, qrels, 10, true),
+                RetrievalMetrics.mean(ids, qrels, DEPTH, false));
     }
 
     /** Chunk hits to documents: a document scores as its best chunk (MaxP), top {@link #DEPTH}. */
