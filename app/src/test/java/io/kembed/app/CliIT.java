@@ -39,11 +39,18 @@ class CliIT {
         assertThat(demo.out()).contains("80 of 80 contacts searchable");
         assertThat(demo.exit()).as(demo.out()).isZero();
         assertThat(demo.out()).contains("search \"protection des données personnelles et vie privée\"");
+        assertThat(demo.out()).contains("RERANKED by bi-encoder:bge-small-en-v1.5 (BI_ENCODER_FALLBACK)");
 
         Run search = run("search", "--model", "all-minilm-l6-v2-q", "--lucene-dir", work.resolve("lucene").toString(),
                 "-k", "3", "renewable energy");
         assertThat(search.exit()).as(search.out()).isZero();
-        assertThat(search.out()).contains("3 hits for \"renewable energy\" in tenant eu-register");
+        assertThat(search.out()).contains("3 hits for \"renewable energy\" in tenant eu-register")
+                .contains("rerank: RERANKED by bi-encoder:bge-small-en-v1.5 (BI_ENCODER_FALLBACK)");
+
+        Run plain = run("search", "--model", "all-minilm-l6-v2-q", "--lucene-dir", work.resolve("lucene").toString(),
+                "-k", "3", "--no-rerank", "renewable energy");
+        assertThat(plain.exit()).as(plain.out()).isZero();
+        assertThat(plain.out()).contains("rerank: SKIPPED").contains("(vector rank 1)").contains("(vector rank 3)");
 
         Path queries = work.resolve("q.jsonl");
         Files.write(queries, List.of("{\"_id\":\"q1\",\"text\":\"wind energy\"}", "{\"_id\":\"q2\",\"text\":\"banks\"}"));

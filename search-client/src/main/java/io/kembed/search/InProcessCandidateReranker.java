@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +20,10 @@ import java.util.concurrent.TimeoutException;
  * it scores the best-ranked candidates that fit and answers {@code partial}); any other {@link Reranker} (the
  * bi-encoder fallback) runs on a worker thread that is waited on for at most the timeout, after which the search
  * falls back to vector order while the abandoned call finishes in the background (ONNX Runtime cannot be
- * interrupted). Thread-safe.
+ * interrupted). At most {@code maxConcurrent} such calls run at once, abandoned ones included, and none wait in a
+ * queue: a call beyond that fails at once with {@link RejectedExecutionException} (the search answers in vector
+ * order, {@link RerankStatus#FALLBACK_ERROR}) instead of piling work onto cores that are already behind.
+ * Thread-safe.
  */
 public final class InProcessCandidateReranker implements CandidateReranker {
 
@@ -42,11 +47,17 @@ public final class InProcessCandidateReranker implements CandidateReranker {
     public InProcessCandidateReranker(Reranker reranker, List<? extends AutoCloseable> closeWith) {
         this.reranker = Objects.requireNonNull(reranker, "reranker");
         this.owned = List.copyOf(closeWith);
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "kembed-rerank-" + reranker.id());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new ThreadPoolExecutor(0, maxConcurrent(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "kembed-rerank-" + reranker.id());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** Most in-process rerank calls at once: one per core (each ONNX Runtime call already uses the cores). */
+    static int maxConcurrent() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     @Override
@@ -65,7 +76,7 @@ public final class InProcessCandidateReranker implements CandidateReranker {
             RerankOutcome outcome = cross.rerankWithin(query, passages, topN, timeout.toMillis());
             return new Reranked(outcome.results(), id(), kind(), outcome.partial());
         }
-        Future<Reranked> call = executor.submit(
+        Future<Reranked> call = executor.submit( // RejectedExecutionException when maxConcurrent calls run
                 () -> new Reranked(reranker.rerank(query, passages, topN), id(), kind(), false));
         try {
             return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -188,6 +188,36 @@ class SearchClientTest {
     }
 
     @Test
+    void abandonedReranks_occupyTheirSlots_soTheNextSearchFallsBackAtOnce() {
+        CountDownLatch release = new CountDownLatch(1);
+        Reranker stuck = new Reranker() {
+            public String id() { return "stuck"; }
+            public Kind kind() { return Kind.BI_ENCODER_FALLBACK; }
+            public List<RerankResult> rerank(String q, List<String> p, int n) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of();
+            }
+            public void close() { }
+        };
+        try (SearchClient client = client().reranker(new InProcessCandidateReranker(stuck, true))
+                .options(SearchOptions.defaults().withRerankTimeout(Duration.ofMillis(20))).ownsResources(true)
+                .build()) {
+            for (int i = 0; i < InProcessCandidateReranker.maxConcurrent(); i++) {
+                assertThat(client.search(TENANT, "energy", 2).rerankStatus()).isEqualTo(RerankStatus.FALLBACK_TIMEOUT);
+            }
+            SearchResult shed = client.search(TENANT, "energy", 2);
+            assertThat(shed.rerankStatus()).isEqualTo(RerankStatus.FALLBACK_ERROR);
+            assertThat(shed.hits()).hasSize(2);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void failingReranker_fallsBackToVectorOrder_flaggedAsError() {
         CandidateReranker failing = new CandidateReranker() {
             public String id() { return "broken"; }

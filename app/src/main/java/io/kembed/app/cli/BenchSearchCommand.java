@@ -104,7 +104,8 @@ final class BenchSearchCommand implements Callable<Integer> {
                     searchOptions.searchOptions().candidates(), reranker == null ? "none" : reranker.id() + " ("
                     + reranker.kind() + ")", searchOptions.searchOptions().rerankTimeout().toMillis());
 
-            List<Pass> passes = new ArrayList<>();
+            out.printf("%n%-11s %-7s | %-21s | %-21s | %s%n", "cache", "rerank", "cold P50 / P95 (ms)",
+                    "warm P50 / P95 (ms)", "cold rerank outcomes; warm result-cache hits");
             List<Boolean> rerankModes = reranker == null ? List.of(false) : List.of(false, true);
             List<String> caches = searchOptions.redisUri() == null ? List.of("in-process")
                     : List.of("in-process", "redis");
@@ -115,18 +116,11 @@ final class BenchSearchCommand implements Callable<Integer> {
                     try (SearchCache warmCache = openCache(cacheName); SearchCache cache = openCache(cacheName)) {
                         SearchClient warmClient = client(store, encoder, reranker, warmCache, options);
                         warm.forEach(q -> warmClient.search(TENANT, q, k));
-                        passes.add(measure(cacheName, rerank, client(store, encoder, reranker, cache, options), timed));
+                        print(out, measure(cacheName, rerank, client(store, encoder, reranker, cache, options), timed));
                         cleanUp(warmCache);
                         cleanUp(cache);
                     }
                 }
-            }
-            out.printf("%n%-11s %-7s | %-21s | %-21s | %s%n", "cache", "rerank", "cold P50 / P95 (ms)",
-                    "warm P50 / P95 (ms)", "cold rerank outcomes; warm result-cache hits");
-            for (Pass p : passes) {
-                out.printf(Locale.ROOT, "%-11s %-7s | %8.2f / %8.2f   | %8.3f / %8.3f   | %s; %d/%d%n", p.cache(),
-                        p.rerank() ? "on" : "off", ms(p.cold(), 50), ms(p.cold(), 95), ms(p.warm(), 50),
-                        ms(p.warm(), 95), p.statuses(), p.resultHits(), p.warm().getTotalCount());
             }
             return 0;
         } finally {
@@ -134,6 +128,13 @@ final class BenchSearchCommand implements Callable<Integer> {
                 DemoCommand.deleteRecursively(work);
             }
         }
+    }
+
+    private static void print(PrintStream out, Pass p) {
+        out.printf(Locale.ROOT, "%-11s %-7s | %8.2f / %8.2f   | %8.3f / %8.3f   | %s; %d/%d%n", p.cache(),
+                p.rerank() ? "on" : "off", ms(p.cold(), 50), ms(p.cold(), 95), ms(p.warm(), 50), ms(p.warm(), 95),
+                p.statuses(), p.resultHits(), p.warm().getTotalCount());
+        out.flush();
     }
 
     private SearchCache openCache(String name) {
