@@ -194,9 +194,16 @@ class SearchClientTest {
             public String id() { return "stuck"; }
             public Kind kind() { return Kind.BI_ENCODER_FALLBACK; }
             public List<RerankResult> rerank(String q, List<String> p, int n) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
+                // like an ONNX Runtime call: cancel(true) does not stop it; the interrupt is restored at the end
+                boolean interrupted = false;
+                while (release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
                 return List.of();
