@@ -26,8 +26,8 @@ public record ChunkVector(
 
     /**
      * Snippet length kept in payloads, in chars. The snippet is also the passage the search client's reranker reads,
-     * so it must cover the reranker's per-pair token cap (256 tokens by default, {@code CrossEncoderOptions}): at
-     * about 4 chars per WordPiece token in English, 1,024 chars are about 256 tokens. Payload cost: up to 2 KiB per
+     * so it must cover the reranker's per-pair token cap ({@code CrossEncoderOptions.DEFAULT_MAX_PAIR_TOKENS} = 128,
+     * configurable): at about 4 chars per WordPiece token in English, 1,024 chars are about 256 tokens. Payload cost: up to 2 KiB per
      * point in a Lucene stored field or a Qdrant payload.
      */
     public static final int SNIPPET_CHARS = 1_024;
