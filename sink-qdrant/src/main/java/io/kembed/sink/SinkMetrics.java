@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sink's meters, tagged with the target collection. In Prometheus: {@code kembed_sink_records_total},
+ * The sink's meters, tagged with the target collection. In Prometheus: {@code kembed_sink_records_total{outcome}}
+ * ({@code applied}, or {@code stale}: older than the version stored or another record of the poll),
  * {@code kembed_sink_points_total}, {@code kembed_sink_poll_records} (records per poll),
  * {@code kembed_sink_store_write_seconds}, {@code kembed_sink_store_retries_total},
  * {@code kembed_dlq_records_total{stage="sink",reason}} and {@code kembed_pipeline_latency_seconds}: from the
@@ -25,6 +26,7 @@ final class SinkMetrics {
 
     private final MeterRegistry registry;
     private final Counter records;
+    private final Counter stale;
     private final Counter points;
     private final Counter retries;
     private final DistributionSummary pollSize;
@@ -33,8 +35,10 @@ final class SinkMetrics {
 
     SinkMetrics(MeterRegistry registry, String collection) {
         this.registry = registry;
-        records = Counter.builder("kembed.sink.records").description("vectors-topic records applied to the store")
-                .baseUnit("records").tag("collection", collection).register(registry);
+        records = Counter.builder("kembed.sink.records").description("vectors-topic records consumed, by outcome")
+                .baseUnit("records").tag("collection", collection).tag("outcome", "applied").register(registry);
+        stale = Counter.builder("kembed.sink.records").description("vectors-topic records consumed, by outcome")
+                .baseUnit("records").tag("collection", collection).tag("outcome", "stale").register(registry);
         points = Counter.builder("kembed.sink.points").description("points (chunk vectors) written to the store")
                 .baseUnit("points").tag("collection", collection).register(registry);
         retries = Counter.builder("kembed.sink.store.retries").description("store operations retried after a failure")
@@ -54,8 +58,13 @@ final class SinkMetrics {
                 .register(registry);
     }
 
-    void applied(int recordCount, long pointCount, long writeNanos) {
-        records.increment(recordCount);
+    /**
+     * @param recordCount records of the poll (decoded), stale ones included
+     * @param staleCount of them, those skipped as older than the stored version
+     */
+    void applied(int recordCount, int staleCount, long pointCount, long writeNanos) {
+        records.increment(recordCount - staleCount);
+        stale.increment(staleCount);
         points.increment(pointCount);
         pollSize.record(recordCount);
         storeWrite.record(writeNanos, TimeUnit.NANOSECONDS);

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the vectors topic (read-committed: only vectors of committed embed transactions) and writes them to a
  * {@link VectorStore}. Offsets are committed only after the store has made the batch durable, so a crash
- * replays at most the last batch, which point ids make idempotent. A store failure is retried with exponential
+ * replays at most the last batch, which point ids make idempotent. Writes are conditional on the stored version
+ * ({@link SinkBatch}): an entity's record older than what the store holds is skipped, so the store keeps the
+ * newest state even when records arrive out of version order (after partitions are added). A store failure is retried with exponential
  * backoff, never skipped; a record that cannot be decoded goes to the dead-letter topic.
  *
  * <p>Runs its poll loop on its own thread; {@link #close()} stops it with {@code wakeup()} after the batch in
@@ -61,6 +63,7 @@ public final class SinkWorker implements AutoCloseable {
     private final AtomicLong pointsWritten = new AtomicLong();
     private final AtomicLong recordsApplied = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong staleSkipped = new AtomicLong();
     private final AtomicLong storeRetries = new AtomicLong();
     /** Offsets this member last committed, so an idle poll commits only when a position moved. */
     private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -206,10 +209,12 @@ public final class SinkWorker implements AutoCloseable {
                         decodeInto(batch, r);
                     }
                     long started = System.nanoTime();
-                    long[] points = new long[1];
-                    retrying(() -> points[0] = batch.applyTo(store));
-                    pointsWritten.addAndGet(points[0]);
-                    metrics.applied(records.count(), points[0], System.nanoTime() - started);
+                    SinkBatch.Applied[] applied = new SinkBatch.Applied[1];
+                    retrying(() -> applied[0] = batch.applyTo(store));
+                    pointsWritten.addAndGet(applied[0].points());
+                    staleSkipped.addAndGet(applied[0].stale());
+                    metrics.applied(records.count(), applied[0].stale(), applied[0].points(),
+                            System.nanoTime() - started);
                     Instant now = Instant.now();
                     batch.occurredAt().forEach(at -> metrics.stored(at, now));
                     uncommittedTenants.addAll(batch.tenants());
@@ -319,6 +324,11 @@ public final class SinkWorker implements AutoCloseable {
     /** Vectors-topic records consumed and committed so far. */
     public long recordsApplied() {
         return recordsApplied.get();
+    }
+
+    /** Records skipped because the store (or the same poll) held a higher version of their entity. */
+    public long staleSkipped() {
+        return staleSkipped.get();
     }
 
     public long deadLettered() {

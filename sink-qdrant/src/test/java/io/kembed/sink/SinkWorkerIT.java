@@ -215,6 +215,16 @@ class SinkWorkerIT {
         }
 
         @Override
+        public void tombstone(EntityKey entity, long version) {
+            delegate.tombstone(entity, version);
+        }
+
+        @Override
+        public Map<EntityKey, Long> storedVersions(java.util.Collection<EntityKey> entities) {
+            return delegate.storedVersions(entities);
+        }
+
+        @Override
         public List<SearchHit> search(String tenantId, float[] query, int k) {
             return delegate.search(tenantId, query, k);
         }

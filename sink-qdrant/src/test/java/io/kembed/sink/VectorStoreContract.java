@@ -9,6 +9,8 @@ import io.kembed.core.event.EntityKey;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorPoint;
 import io.kembed.core.store.VectorStore;
+import io.kembed.core.vector.ChunkVector;
+import io.kembed.core.vector.EmbeddingRecord;
 import io.kembed.core.vector.FloatVectors;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -365,6 +367,161 @@ public abstract class VectorStoreContract {
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.search("t1", unitVector(), 1)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.count("t1")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void storedVersions_readTheirOwnUnflushedWrites_andLeaveUnknownEntitiesOut() {
+        EntityKey a = EntityKey.document("t1", "a");
+        EntityKey b = EntityKey.contact("t1", "b");
+        store.upsert(List.of(point(a, 0, 4, unitVector()), point(a, 1, 4, unitVector()), point(b, 0, 9, unitVector())));
+
+        assertThat(store.storedVersions(List.of(a, b, EntityKey.document("t1", "unknown"),
+                EntityKey.document("t2", "a"), EntityKey.contact("t1", "a"))))
+                .isEqualTo(Map.of(a, 4L, b, 9L));
+        store.upsert(List.of(point(a, 0, 5, unitVector())));
+        assertThat(store.storedVersions(List.of(a))).isEqualTo(Map.of(a, 5L));
+        assertThat(store.storedVersions(List.of())).isEmpty();
+    }
+
+    @Test
+    void tombstone_removesTheEntity_remembersItsVersion_andTheMarkerIsInvisibleToSearchAndCount() {
+        EntityKey gone = EntityKey.document("t1", "gone");
+        EntityKey kept = EntityKey.document("t1", "kept");
+        float[] first = new float[DIMS];
+        first[0] = 1f; // the direction a backend might give a marker's placeholder vector
+        store.upsert(List.of(point(gone, 0, 3, first), point(gone, 1, 3, unitVector()), point(kept, 0, 1, first)));
+
+        store.tombstone(gone, 7);
+        store.tombstone(EntityKey.document("t1", "never-stored"), 2);
+        store.flush();
+
+        assertThat(store.storedVersions(List.of(gone, kept, EntityKey.document("t1", "never-stored"))))
+                .isEqualTo(Map.of(gone, 7L, kept, 1L, EntityKey.document("t1", "never-stored"), 2L));
+        assertThat(store.count("t1")).isEqualTo(1);
+        assertThat(store.count(null)).isEqualTo(1);
+        assertThat(store.search("t1", first, 10)).extracting(SearchHit::entity).containsExactly(kept);
+        assertThat(store.storedVersions(List.of(EntityKey.document("t2", "gone")))).isEmpty();
+        assertThatThrownBy(() -> store.tombstone(gone, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void upsertAfterTombstone_removesTheMarker_andLaterTombstonesReplaceIt() {
+        EntityKey e = EntityKey.contact("t1", "back");
+        store.tombstone(e, 2);
+        store.tombstone(e, 4);
+        assertThat(store.storedVersions(List.of(e))).isEqualTo(Map.of(e, 4L));
+
+        store.upsert(List.of(point(e, 0, 5, unitVector())));
+        store.flush();
+        assertThat(store.storedVersions(List.of(e))).isEqualTo(Map.of(e, 5L));
+        assertThat(store.count("t1")).isEqualTo(1);
+
+        store.tombstone(e, 6);
+        store.flush();
+        assertThat(store.storedVersions(List.of(e))).isEqualTo(Map.of(e, 6L));
+        assertThat(store.count("t1")).isZero();
+    }
+
+    @Test
+    void deleteEntity_leavesTheDeleteMarker() {
+        EntityKey deleted = EntityKey.document("t1", "d");
+        store.tombstone(deleted, 3);
+        store.deleteEntity(deleted, 0);
+        store.deleteEntity(deleted, 1);
+        assertThat(store.storedVersions(List.of(deleted))).isEqualTo(Map.of(deleted, 3L));
+    }
+
+    // Conditional writes: the sink's batch over this backend.
+
+    @Test
+    void sink_staleUpsertAfterNewerUpsert_isSkipped() {
+        EntityKey e = EntityKey.document("t1", "e");
+        SinkBatch.Applied first = apply(upsert(e, 5, 2));
+        SinkBatch.Applied second = apply(upsert(e, 4, 3));
+        store.flush();
+
+        assertThat(first).isEqualTo(new SinkBatch.Applied(2, 0));
+        assertThat(second).isEqualTo(new SinkBatch.Applied(0, 1));
+        assertThat(store.search("t1", unitVector(), 10)).hasSize(2)
+                .allSatisfy(h -> assertThat(h.version()).isEqualTo(5));
+    }
+
+    @Test
+    void sink_staleUpsertAfterNewerDelete_doesNotResurrectTheEntity() {
+        EntityKey e = EntityKey.contact("t1", "e");
+        apply(upsert(e, 1, 1));
+        apply(EmbeddingRecord.delete(e, 3, MODEL, DIMS, null));
+        SinkBatch.Applied late = apply(upsert(e, 2, 1));
+        store.flush();
+
+        assertThat(late.stale()).isEqualTo(1);
+        assertThat(store.count("t1")).isZero();
+        assertThat(store.storedVersions(List.of(e))).isEqualTo(Map.of(e, 3L));
+
+        apply(upsert(e, 4, 1)); // a re-create with a newer version comes back
+        store.flush();
+        assertThat(store.count("t1")).isEqualTo(1);
+    }
+
+    @Test
+    void sink_equalVersion_isReapplied() {
+        EntityKey e = EntityKey.document("t1", "e");
+        EmbeddingRecord r = upsert(e, 3, 2);
+        apply(r);
+        store.deleteEntity(e, 1); // as if a redelivered record had to repair a half-written state
+        SinkBatch.Applied again = apply(r);
+        store.flush();
+
+        assertThat(again).isEqualTo(new SinkBatch.Applied(2, 0));
+        assertThat(store.count("t1")).isEqualTo(2);
+    }
+
+    @Test
+    void sink_coalescesAPollByHighestVersion_notByArrival() {
+        EntityKey e = EntityKey.document("t1", "e");
+        EntityKey other = EntityKey.document("t2", "e"); // same id, another tenant: its own versions
+        apply(upsert(other, 9, 1));
+        SinkBatch.Applied applied = apply(upsert(e, 7, 3), upsert(e, 6, 1), EmbeddingRecord.delete(e, 5, MODEL, DIMS,
+                null), upsert(other, 8, 2));
+        store.flush();
+
+        assertThat(applied).isEqualTo(new SinkBatch.Applied(3, 3));
+        assertThat(store.count("t1")).isEqualTo(3);
+        assertThat(store.search("t2", unitVector(), 10)).singleElement()
+                .satisfies(h -> assertThat(h.version()).isEqualTo(9));
+    }
+
+    @Test
+    void sink_newerUpsertWithUnknownPreviousChunks_removesChunksLeftByAnOlderVersion() {
+        EntityKey e = EntityKey.document("t1", "moved");
+        apply(upsert(e, 1, 4));
+        // previousChunkCount 0: the embed task had no state for the entity (its key moved partitions)
+        apply(EmbeddingRecord.upsert(e, 2, MODEL, DIMS, null, "t", chunks(1), 0));
+        store.flush();
+
+        assertThat(store.count("t1")).isEqualTo(1);
+        assertThat(store.search("t1", unitVector(), 10)).singleElement()
+                .satisfies(h -> assertThat(h.version()).isEqualTo(2));
+    }
+
+    private SinkBatch.Applied apply(EmbeddingRecord... records) {
+        SinkBatch batch = new SinkBatch();
+        for (EmbeddingRecord r : records) {
+            batch.add(r);
+        }
+        return batch.applyTo(store);
+    }
+
+    private EmbeddingRecord upsert(EntityKey e, long version, int chunkCount) {
+        return EmbeddingRecord.upsert(e, version, MODEL, DIMS, null, "v" + version, chunks(chunkCount), 0);
+    }
+
+    private List<ChunkVector> chunks(int n) {
+        List<ChunkVector> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new ChunkVector(i, 10, false, "chunk " + i, unitVector()));
+        }
+        return out;
     }
 
     /** A random vector on the unit sphere (normalised Gaussian), {@code float[DIMS]}. */

@@ -18,11 +18,22 @@ public final class PointIds {
 
     private static final NameBasedGenerator GENERATOR = Generators.nameBasedGenerator(NAMESPACE);
 
+    /**
+     * The chunk index of an entity's delete marker ({@code VectorStore.tombstone}): real chunks are {@code >= 0},
+     * so the marker's id never collides with a chunk's and a delete of chunks {@code >= n} leaves it alone.
+     */
+    public static final int MARKER_CHUNK = -1;
+
     private PointIds() {
     }
 
-    /** @return the point id of chunk {@code chunk} of {@code entity} */
+    /** @return the point id of chunk {@code chunk} of {@code entity} ({@link #MARKER_CHUNK} for its delete marker) */
     public static UUID of(EntityKey entity, int chunk) {
         return GENERATOR.generate(entity.toKafkaKey() + "#" + chunk);
+    }
+
+    /** @return the point id of the delete marker of {@code entity}: {@code of(entity, MARKER_CHUNK)} */
+    public static UUID marker(EntityKey entity) {
+        return of(entity, MARKER_CHUNK);
     }
 }

@@ -2,6 +2,7 @@ package io.kembed.sink.lucene;
 
 import io.kembed.core.event.EntityKey;
 import io.kembed.core.event.EntityType;
+import io.kembed.core.store.PointIds;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorPoint;
 import org.apache.lucene.document.Document;
@@ -15,6 +16,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 
@@ -35,6 +37,8 @@ final class LuceneDocuments {
     static final String TITLE = "title";
     static final String SNIPPET = "snippet";
     static final String VECTOR = "vector";
+    /** Present, with value {@code "true"}, only on an entity's delete marker. */
+    static final String DELETED = "deleted";
 
     /**
      * Vectors are stored L2-normalised, so the dot product is the cosine. Lucene scores DOT_PRODUCT as
@@ -66,13 +70,44 @@ final class LuceneDocuments {
         return doc;
     }
 
+    /**
+     * The delete marker of {@code entity}: its id ({@code PointIds.marker}), entity fields, chunk
+     * {@value PointIds#MARKER_CHUNK}, the delete's version and {@value #DELETED}{@code =true}, and no vector field,
+     * so kNN queries never see it.
+     */
+    static Document toMarker(EntityKey e, long version) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, PointIds.marker(e).toString(), Field.Store.YES));
+        doc.add(new StringField(TENANT, e.tenantId(), Field.Store.YES));
+        doc.add(new StringField(ENTITY_TYPE, e.type().wire(), Field.Store.YES));
+        doc.add(new StringField(ENTITY_ID, e.id(), Field.Store.YES));
+        doc.add(new IntPoint(CHUNK, PointIds.MARKER_CHUNK));
+        doc.add(new StoredField(CHUNK, PointIds.MARKER_CHUNK));
+        doc.add(new LongPoint(VERSION, version));
+        doc.add(new StoredField(VERSION, version));
+        doc.add(new StringField(DELETED, "true", Field.Store.NO));
+        return doc;
+    }
+
     static Term idTerm(VectorPoint point) {
         return new Term(ID, point.id().toString());
     }
 
-    /** Matches every point of {@code tenantId}: the pre-filter of the kNN query. */
+    static Term markerTerm(EntityKey entity) {
+        return new Term(ID, PointIds.marker(entity).toString());
+    }
+
+    /** Matches every document of {@code tenantId}: the pre-filter of the kNN query (markers have no vector). */
     static Query tenant(String tenantId) {
         return new TermQuery(new Term(TENANT, tenantId));
+    }
+
+    /** Matches the points (not the delete markers) of {@code tenantId}, or of every tenant when it is null. */
+    static Query points(String tenantId) {
+        return new BooleanQuery.Builder()
+                .add(tenantId == null ? new MatchAllDocsQuery() : tenant(tenantId), Occur.FILTER)
+                .add(new TermQuery(new Term(DELETED, "true")), Occur.MUST_NOT)
+                .build();
     }
 
     /** Matches the chunks {@code >= fromChunk} of {@code entity}. */

@@ -1,6 +1,7 @@
 package io.kembed.sink.lucene;
 
 import io.kembed.core.event.EntityKey;
+import io.kembed.core.store.PointIds;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorPoint;
 import io.kembed.core.store.VectorStore;
@@ -9,25 +10,33 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
 
 /**
@@ -48,9 +57,15 @@ import org.apache.lucene.util.IOUtils;
  * graph only through that tenant's documents and switches to an exact scan when the tenant has few of them, so a
  * search returns up to {@code k} of the tenant's points even when other tenants hold most of the index.
  *
+ * <p><b>Delete markers.</b> {@link #tombstone} leaves one document per deleted entity with the id
+ * {@code PointIds.marker(entity)}, the entity fields, chunk {@value PointIds#MARKER_CHUNK}, the delete's version,
+ * {@code deleted=true} and no vector field: the kNN query cannot return it and {@link #count} excludes it. An
+ * {@link #upsert} deletes the markers of the entities it writes.
+ *
  * <p><b>Visibility.</b> Near-real-time: a {@link SearcherManager} is refreshed by {@link #flush()}, which also
  * commits. Searches and counts see every write that preceded the last {@code flush()}; they may or may not see later
- * ones. {@link #close()} commits too.
+ * ones. {@link #storedVersions} refreshes the searcher first when anything was written since the last refresh
+ * (an NRT reopen: no commit, no fsync), so it reads its own writes. {@link #close()} commits too.
  *
  * <p><b>Threads.</b> Every method may be called from any thread; {@link #close()} waits for calls in flight, and
  * calls after it throw {@link IllegalStateException}.
@@ -76,6 +91,8 @@ public final class LuceneVectorStore implements VectorStore {
     private final SearcherManager searchers;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lifecycle
+    /** Set by every write, cleared before each refresh: whether the searcher may miss a write. */
+    private final AtomicBoolean unrefreshedWrites = new AtomicBoolean();
 
     private LuceneVectorStore(String collection, int dims, Directory directory, IndexWriter writer,
             SearcherManager searchers) {
@@ -149,11 +166,67 @@ public final class LuceneVectorStore implements VectorStore {
             unit.add(unitVector(p.vector(), "point " + p.entity() + "#" + p.chunk()));
         }
         withOpenStore(() -> {
+            unrefreshedWrites.set(true);
+            Set<EntityKey> entities = new LinkedHashSet<>();
             for (int i = 0; i < points.size(); i++) {
                 VectorPoint p = points.get(i);
                 writer.updateDocument(LuceneDocuments.idTerm(p), LuceneDocuments.toDocument(p, unit.get(i)));
+                entities.add(p.entity());
+            }
+            for (EntityKey e : entities) {
+                writer.deleteDocuments(LuceneDocuments.markerTerm(e));
             }
             return null;
+        });
+    }
+
+    /**
+     * {@inheritDoc} The marker replaces any earlier one ({@code updateDocument} on its id).
+     *
+     * @throws IllegalArgumentException if {@code version < 0}
+     */
+    @Override
+    public void tombstone(EntityKey entity, long version) {
+        Objects.requireNonNull(entity, "entity");
+        if (version < 0) {
+            throw new IllegalArgumentException("version must be >= 0, got " + version);
+        }
+        withOpenStore(() -> {
+            unrefreshedWrites.set(true);
+            writer.updateDocument(LuceneDocuments.markerTerm(entity), LuceneDocuments.toMarker(entity, version));
+            return writer.deleteDocuments(LuceneDocuments.entityChunksFrom(entity, 0));
+        });
+    }
+
+    /** {@inheritDoc} One term query over the ids of the entities' chunk 0 and markers. */
+    @Override
+    public Map<EntityKey, Long> storedVersions(Collection<EntityKey> entities) {
+        Objects.requireNonNull(entities, "entities");
+        Map<String, EntityKey> byId = new HashMap<>();
+        for (EntityKey e : entities) {
+            byId.put(PointIds.of(e, 0).toString(), e);
+            byId.put(PointIds.marker(e).toString(), e);
+        }
+        if (byId.isEmpty()) {
+            return Map.of();
+        }
+        return withOpenStore(() -> {
+            if (unrefreshedWrites.getAndSet(false)) {
+                searchers.maybeRefreshBlocking();
+            }
+            return withSearcher(searcher -> {
+                List<BytesRef> terms = byId.keySet().stream().map(BytesRef::new).toList();
+                TopDocs top = searcher.search(new TermInSetQuery(LuceneDocuments.ID, terms), byId.size());
+                StoredFields stored = searcher.storedFields();
+                Map<EntityKey, Long> versions = new HashMap<>();
+                for (ScoreDoc sd : top.scoreDocs) {
+                    Document doc = stored.document(sd.doc, Set.of(LuceneDocuments.ID, LuceneDocuments.VERSION));
+                    EntityKey e = byId.get(doc.get(LuceneDocuments.ID));
+                    long version = doc.getField(LuceneDocuments.VERSION).numericValue().longValue();
+                    versions.merge(e, version, Math::max);
+                }
+                return versions;
+            });
         });
     }
 
@@ -164,7 +237,10 @@ public final class LuceneVectorStore implements VectorStore {
         if (fromChunk < 0) {
             throw new IllegalArgumentException("fromChunk must be >= 0, got " + fromChunk);
         }
-        withOpenStore(() -> writer.deleteDocuments(LuceneDocuments.entityChunksFrom(entity, fromChunk)));
+        withOpenStore(() -> {
+            unrefreshedWrites.set(true);
+            return writer.deleteDocuments(LuceneDocuments.entityChunksFrom(entity, fromChunk));
+        });
     }
 
     /**
@@ -196,8 +272,7 @@ public final class LuceneVectorStore implements VectorStore {
 
     @Override
     public long count(String tenantId) {
-        return withSearcher(searcher -> (long) searcher.count(
-                tenantId == null ? new MatchAllDocsQuery() : LuceneDocuments.tenant(tenantId)));
+        return withSearcher(searcher -> (long) searcher.count(LuceneDocuments.points(tenantId)));
     }
 
     /** Commits (durable on disk) and refreshes the searcher (visible to {@link #search} and {@link #count}). */
@@ -205,6 +280,7 @@ public final class LuceneVectorStore implements VectorStore {
     public void flush() {
         withOpenStore(() -> {
             writer.commit();
+            unrefreshedWrites.set(false); // cleared before the refresh: a write racing with it sets it again
             searchers.maybeRefreshBlocking();
             return null;
         });

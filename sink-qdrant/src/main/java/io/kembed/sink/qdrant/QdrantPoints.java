@@ -1,5 +1,6 @@
 package io.kembed.sink.qdrant;
 
+import static io.qdrant.client.ConditionFactory.match;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.ConditionFactory.range;
 import static io.qdrant.client.PointIdFactory.id;
@@ -8,12 +9,14 @@ import static io.qdrant.client.VectorsFactory.vectors;
 
 import io.kembed.core.event.EntityKey;
 import io.kembed.core.event.EntityType;
+import io.kembed.core.store.PointIds;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorPoint;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.Range;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import java.util.Map;
 
@@ -23,6 +26,11 @@ import java.util.Map;
  * <p>Payload: {@code tenant}, {@code entity_type} ({@code contact}, {@code document}), {@code entity_id},
  * {@code chunk} (integer), {@code version} (integer), {@code model_id}, {@code title}, {@code snippet}. The point
  * id is the UUIDv5 from {@code PointIds}, so a redelivered point overwrites itself.
+ *
+ * <p>A deleted entity keeps one <em>delete marker</em> point: id {@code PointIds.marker(entity)}, the unit vector
+ * {@code [1, 0, ..., 0]} (Qdrant stores no point without a vector), payload {@code tenant}, {@code entity_type},
+ * {@code entity_id}, {@code chunk = -1}, {@code version} of the delete and {@code deleted = true}. Every search and
+ * count filter excludes it with {@code must_not: deleted = true}.
  */
 final class QdrantPoints {
 
@@ -34,6 +42,8 @@ final class QdrantPoints {
     static final String MODEL_ID = "model_id";
     static final String TITLE = "title";
     static final String SNIPPET = "snippet";
+    /** Payload flag of a delete marker; absent on points. */
+    static final String DELETED = "deleted";
 
     private QdrantPoints() {
     }
@@ -55,9 +65,48 @@ final class QdrantPoints {
                 .build();
     }
 
-    /** Every point of {@code tenantId}. */
+    /**
+     * The delete marker of {@code e} at {@code version}.
+     *
+     * @param dims the collection's vector size
+     */
+    static PointStruct toMarker(EntityKey e, long version, int dims) {
+        float[] unit = new float[dims];
+        unit[0] = 1f; // any non-zero vector: Cosine cannot normalise a zero one, and no search ever sees it
+        return PointStruct.newBuilder()
+                .setId(id(PointIds.marker(e)))
+                .setVectors(vectors(unit))
+                .putAllPayload(Map.of(
+                        TENANT, value(e.tenantId()),
+                        ENTITY_TYPE, value(e.type().wire()),
+                        ENTITY_ID, value(e.id()),
+                        CHUNK, value(PointIds.MARKER_CHUNK),
+                        VERSION, value(version),
+                        DELETED, value(true)))
+                .build();
+    }
+
+    /** Every point of {@code tenantId}, or of every tenant when it is null; never a delete marker. */
     static Filter tenant(String tenantId) {
-        return Filter.newBuilder().addMust(matchKeyword(TENANT, tenantId)).build();
+        Filter.Builder f = Filter.newBuilder().addMustNot(match(DELETED, true));
+        if (tenantId != null) {
+            f.addMust(matchKeyword(TENANT, tenantId));
+        }
+        return f.build();
+    }
+
+    /**
+     * Reads the {@code version} payload of a retrieved point.
+     *
+     * @throws IllegalStateException if it has none: the point was not written by kembed
+     */
+    static long version(RetrievedPoint p, String collection) {
+        Value v = p.getPayloadMap().get(VERSION);
+        if (v == null || !v.hasIntegerValue()) {
+            throw new IllegalStateException("point " + p.getId().getUuid() + " in Qdrant collection '" + collection
+                    + "' has no version payload of the right type: it was not written by kembed");
+        }
+        return v.getIntegerValue();
     }
 
     /** The chunks {@code >= fromChunk} of {@code entity}. */

@@ -1,24 +1,35 @@
 package io.kembed.sink.qdrant;
 
 import static io.qdrant.client.QueryFactory.nearest;
+import static io.qdrant.client.PointIdFactory.id;
 import static io.qdrant.client.WithPayloadSelectorFactory.enable;
+import static io.qdrant.client.WithPayloadSelectorFactory.include;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.kembed.core.event.EntityKey;
+import io.kembed.core.store.PointIds;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorPoint;
 import io.kembed.core.store.VectorStore;
 import io.kembed.core.store.VectorStoreException;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.WithVectorsSelectorFactory;
+import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.QueryPoints;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,6 +46,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code entity_type}, {@code entity_id}, {@code chunk}, {@code version}, {@code model_id}, {@code title},
  * {@code snippet}. Qdrant normalises vectors for Cosine, so {@link SearchHit#score()} is the cosine in [-1, 1].
  * Every search carries a {@code must} filter on the tenant, evaluated by Qdrant during the HNSW search.
+ *
+ * <p><b>Delete markers.</b> {@link #tombstone} writes a marker point per deleted entity (id
+ * {@code PointIds.marker(entity)}, payload {@code chunk = -1}, the delete's {@code version}, {@code deleted = true};
+ * see {@code QdrantPoints}) before deleting the entity's chunks; every search and count filter carries
+ * {@code must_not: deleted = true}, so markers never reach a result. {@link #upsert} deletes the markers of the
+ * entities it wrote, after writing their points (a crash in between leaves a marker older than the points, which
+ * {@link #storedVersions} ignores by taking the higher version).
  *
  * <p><b>Writes.</b> Upserts and deletes use {@code wait=true}: once they return they are applied and in Qdrant's
  * write-ahead log, so {@link #flush()} has nothing left to do. Upserts go in requests of at most
@@ -152,6 +170,61 @@ public final class QdrantVectorStore implements VectorStore {
             GrpcCalls.await(client.upsertAsync(collection, batch, timeout), timeout,
                     "upsert of " + batch.size() + " points into '" + collection + "'");
         }
+        List<PointId> markers = points.stream().map(VectorPoint::entity).distinct()
+                .map(e -> id(PointIds.marker(e))).toList();
+        if (!markers.isEmpty()) {
+            GrpcCalls.await(client.deleteAsync(collection, markers, timeout), timeout,
+                    "delete of " + markers.size() + " delete markers from '" + collection + "'");
+        }
+    }
+
+    /**
+     * {@inheritDoc} Writes the marker first, then deletes the chunks: a failure in between leaves the marker and
+     * old chunks, and the sink's retry finishes the delete.
+     *
+     * @throws IllegalArgumentException if {@code version < 0}
+     */
+    @Override
+    public void tombstone(EntityKey entity, long version) {
+        Objects.requireNonNull(entity, "entity");
+        if (version < 0) {
+            throw new IllegalArgumentException("version must be >= 0, got " + version);
+        }
+        ensureOpen();
+        GrpcCalls.await(client.upsertAsync(collection, List.of(QdrantPoints.toMarker(entity, version, dims)), timeout),
+                timeout, "upsert of the delete marker of " + entity + " into '" + collection + "'");
+        GrpcCalls.await(client.deleteAsync(collection, QdrantPoints.entityChunksFrom(entity, 0), timeout),
+                timeout, "delete of " + entity + " from '" + collection + "'");
+    }
+
+    /**
+     * {@inheritDoc} Retrieves (Qdrant {@code Get}) the entities' chunk-0 and marker points by id, with only their
+     * {@code version} payload, in requests of at most {@value #UPSERT_BATCH} ids.
+     */
+    @Override
+    public Map<EntityKey, Long> storedVersions(Collection<EntityKey> entities) {
+        Objects.requireNonNull(entities, "entities");
+        Map<String, EntityKey> byId = new LinkedHashMap<>();
+        for (EntityKey e : entities) {
+            byId.put(PointIds.of(e, 0).toString(), e);
+            byId.put(PointIds.marker(e).toString(), e);
+        }
+        ensureOpen();
+        List<PointId> ids = byId.keySet().stream().map(u -> id(UUID.fromString(u))).toList();
+        Map<EntityKey, Long> versions = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += UPSERT_BATCH) {
+            List<PointId> batch = ids.subList(from, Math.min(ids.size(), from + UPSERT_BATCH));
+            List<RetrievedPoint> found = GrpcCalls.await(client.retrieveAsync(collection, batch,
+                    include(List.of(QdrantPoints.VERSION)), WithVectorsSelectorFactory.enable(false), null, timeout),
+                    timeout, "retrieve of " + batch.size() + " points from '" + collection + "'");
+            for (RetrievedPoint p : found) {
+                EntityKey e = byId.get(UUID.fromString(p.getId().getUuid()).toString());
+                if (e != null) {
+                    versions.merge(e, QdrantPoints.version(p, collection), Math::max);
+                }
+            }
+        }
+        return versions;
     }
 
     /** @throws IllegalArgumentException if {@code fromChunk < 0} */
@@ -200,8 +273,8 @@ public final class QdrantVectorStore implements VectorStore {
     @Override
     public long count(String tenantId) {
         ensureOpen();
-        return GrpcCalls.await(client.countAsync(collection, tenantId == null ? null : QdrantPoints.tenant(tenantId),
-                true, timeout), timeout, "count in '" + collection + "'");
+        return GrpcCalls.await(client.countAsync(collection, QdrantPoints.tenant(tenantId), true, timeout), timeout,
+                "count in '" + collection + "'");
     }
 
     /** No-op: every write already waited for Qdrant to apply it ({@code wait=true}). */

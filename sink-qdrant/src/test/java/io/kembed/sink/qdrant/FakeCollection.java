@@ -13,6 +13,7 @@ import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,6 +93,23 @@ final class FakeCollection {
             }
         }
         doomed.forEach(points::remove);
+    }
+
+    /**
+     * The points with the given ids, in request order, each once; ids not stored are left out (Qdrant's
+     * {@code Get}).
+     */
+    synchronized List<RetrievedPoint> get(List<PointId> ids, UnaryOperator<Map<String, Value>> payloadSelector) {
+        List<RetrievedPoint> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (PointId id : ids) {
+            StoredPoint p = points.get(key(id));
+            if (p != null && seen.add(p.key())) {
+                out.add(RetrievedPoint.newBuilder().setId(p.id())
+                        .putAllPayload(payloadSelector.apply(p.payload())).build());
+            }
+        }
+        return out;
     }
 
     synchronized long count(Filter filter) {

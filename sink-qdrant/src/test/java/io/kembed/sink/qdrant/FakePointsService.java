@@ -10,6 +10,8 @@ import io.qdrant.client.grpc.Points.CountResponse;
 import io.qdrant.client.grpc.Points.CountResult;
 import io.qdrant.client.grpc.Points.CreateFieldIndexCollection;
 import io.qdrant.client.grpc.Points.DeletePoints;
+import io.qdrant.client.grpc.Points.GetPoints;
+import io.qdrant.client.grpc.Points.GetResponse;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.PointsOperationResponse;
 import io.qdrant.client.grpc.Points.QueryPoints;
@@ -26,7 +28,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The fake's {@code qdrant.Points} service: Upsert, Delete (by ids or filter), Query and Search (nearest to a dense
+ * The fake's {@code qdrant.Points} service: Upsert, Delete (by ids or filter), Get (by ids, ids not found left out
+ * of the result as Qdrant does; payload must be selected explicitly, vectors not at all), Query and Search (nearest to a dense
  * vector, brute force, with filter, limit, offset, score threshold, payload selection), Count (always exact) and
  * CreateFieldIndex. Other RPCs, and request options that would change results but are not modelled, answer
  * {@code UNIMPLEMENTED}.
@@ -78,6 +81,20 @@ final class FakePointsService extends PointsGrpc.PointsImplBase {
                             .asRuntimeException();
             }
             return updated(request.getWait());
+        });
+    }
+
+    @Override
+    public void get(GetPoints request, StreamObserver<GetResponse> response) {
+        FakeRpc.unary(response, () -> {
+            if (request.hasShardKeySelector() || !request.hasWithPayload()) {
+                throw FakeFilters.unsupported("get with shard_key_selector or without an explicit with_payload");
+            }
+            FakeVectors.checkNoVectorsOut(request.hasWithVectors() ? request.getWithVectors() : null);
+            FakeCollection c = state.resolve(request.getCollectionName());
+            return GetResponse.newBuilder().setTime(FakeRpc.TIME)
+                    .addAllResult(c.get(request.getIdsList(), FakeVectors.payloadSelector(request.getWithPayload())))
+                    .build();
         });
     }
 

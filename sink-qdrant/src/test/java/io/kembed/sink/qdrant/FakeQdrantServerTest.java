@@ -136,6 +136,18 @@ class FakeQdrantServerTest {
     }
 
     @Test
+    void get_returnsStoredIdsOnlyOnce_withTheSelectedPayload() throws Exception {
+        List<io.qdrant.client.grpc.Points.RetrievedPoint> got = client.retrieveAsync(C,
+                List.of(id(2), id(99), id(1), id(2)), include(List.of("n")), WithVectorsSelectorFactory.enable(false),
+                null).get();
+
+        assertThat(got).extracting(p -> p.getId().getNum()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(got).allSatisfy(p -> assertThat(p.getPayloadMap()).containsOnlyKeys("n"));
+        assertThat(code(() -> client.retrieveAsync(C, List.of(id(1)), true, true, null).get()))
+                .as("vectors out are not modelled").isEqualTo(Status.Code.UNIMPLEMENTED);
+    }
+
+    @Test
     void query_isExactCosine_filtered_limited_withSelectedPayload() throws Exception {
         List<ScoredPoint> hits = client.queryAsync(QueryPoints.newBuilder().setCollectionName(C)
                 .setQuery(nearest(1f, 0f)).setFilter(must(matchKeyword("color", "red"))).setLimit(1)
