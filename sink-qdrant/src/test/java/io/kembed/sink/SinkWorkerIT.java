@@ -163,6 +163,53 @@ class SinkWorkerIT {
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not a vectors record");
     }
 
+    /**
+     * After partitions are added, an entity's older record can come from its old partition after a newer one from
+     * its new partition. The sink keeps the newer state: an older upsert after a newer upsert or a newer delete is
+     * skipped and counted as stale.
+     */
+    @Test
+    void olderRecordsFromAnotherPartition_afterNewerOnes_areSkipped_andADeletedEntityStaysDeleted() throws Exception {
+        TopicNames topics = topics("versions");
+        Random random = new Random(13);
+        EntityKey a = EntityKey.document("t", "a");
+        EntityKey b = EntityKey.contact("t", "b");
+        List<ChunkVector> newChunks = List.of(new ChunkVector(0, 9, false, "a0 v5", vector(random)),
+                new ChunkVector(1, 9, false, "a1 v5", vector(random)));
+        send(topics, List.of(
+                onPartition(0, record(topics, EmbeddingRecord.upsert(a, 5, "m", DIMS, null, "A", newChunks, 0))),
+                onPartition(0, record(topics, EmbeddingRecord.upsert(b, 1, "m", DIMS, null, "B",
+                        List.of(new ChunkVector(0, 4, false, "b v1", vector(random))), 0))),
+                onPartition(0, record(topics, EmbeddingRecord.delete(b, 4, "m", DIMS, null)))));
+        try (VectorStore store = VectorStores.lucene(dir, "versions", DIMS);
+                SinkWorker sink = SinkWorker.start(config(topics), store)) {
+            awaitCount(store, "t", 2);
+            long staleBefore = sink.staleSkipped();
+
+            // The older versions, from the other partition, as an embed task with no state for the keys sends them
+            // (previousChunkCount 0), then a new entity whose arrival shows the sink got past them.
+            send(topics, List.of(
+                    onPartition(1, record(topics, EmbeddingRecord.upsert(a, 3, "m", DIMS, null, "A",
+                            List.of(new ChunkVector(0, 9, false, "a0 v3", vector(random))), 0))),
+                    onPartition(1, record(topics, EmbeddingRecord.upsert(b, 2, "m", DIMS, null, "B",
+                            List.of(new ChunkVector(0, 4, false, "b v2", vector(random))), 0))),
+                    onPartition(1, record(topics, EmbeddingRecord.upsert(EntityKey.contact("t", "c"), 1, "m", DIMS,
+                            null, "C", List.of(new ChunkVector(0, 4, false, "c v1", vector(random))), 0)))));
+            awaitCount(store, "t", 3);
+
+            List<SearchHit> hits = store.search("t", vector(new Random(1)), 10);
+            assertThat(hits).extracting(h -> h.entity().id() + "@" + h.version() + ":" + h.snippet())
+                    .containsExactlyInAnyOrder("a@5:a0 v5", "a@5:a1 v5", "c@1:c v1");
+            assertThat(store.storedVersions(List.of(a, b))).isEqualTo(Map.of(a, 5L, b, 4L));
+            assertThat(sink.staleSkipped() - staleBefore).isEqualTo(2);
+            assertThat(sink.failure()).isNull();
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> onPartition(int partition, ProducerRecord<byte[], byte[]> r) {
+        return new ProducerRecord<>(r.topic(), partition, r.key(), r.value());
+    }
+
     private static ConsumerRecord<byte[], byte[]> readOne(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
