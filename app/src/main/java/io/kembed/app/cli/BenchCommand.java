@@ -45,12 +45,12 @@ public final class BenchCommand {
         @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
         int partitions;
 
-        @Option(names = "--warmup", defaultValue = "1200",
+        @Option(names = "--warmup", defaultValue = "3000",
                 description = "Most other contacts sent through the pipeline first, in rounds of --warmup-round, until "
                         + "the JIT has settled (default: ${DEFAULT-VALUE}).")
         int warmup;
 
-        @Option(names = "--warmup-round", defaultValue = "150",
+        @Option(names = "--warmup-round", defaultValue = "250",
                 description = "Contacts per warm-up round (default: ${DEFAULT-VALUE}).")
         int warmupRound;
 
