@@ -45,6 +45,12 @@ public final class BenchCommand {
         @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
         int partitions;
 
+        @Option(names = "--passes", defaultValue = "2",
+                description = "Timed passes over the texts, for the raw limit and for the pipeline alike (each pipeline "
+                        + "pass under a tenant of its own, so it embeds every text again); the fastest pass of each "
+                        + "counts (default: ${DEFAULT-VALUE}).")
+        int passes;
+
         @Option(names = "--warmup", defaultValue = "3000",
                 description = "Most other contacts sent through the pipeline first, in rounds of --warmup-round, until "
                         + "the JIT has settled (default: ${DEFAULT-VALUE}).")
@@ -124,6 +130,9 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (passes < 1) {
+                throw new IllegalArgumentException("--passes must be >= 1, got " + passes);
+            }
             PrintStream out = System.out;
             ModelSpec model = modelOptions.spec();
             BiEncoderOptions encoderOptions = modelOptions.encoderOptions();
@@ -148,7 +157,8 @@ public final class BenchCommand {
 
             out.printf("%n[2/3] raw ONNX Runtime, best configuration (%s), all %,d texts...%n", best.name(),
                     passages.size());
-            RawOnnxBenchmark.Measurement limit = RawOnnxBenchmark.run(model, files, passages, List.of(best), 2).best();
+            RawOnnxBenchmark.Measurement limit = RawOnnxBenchmark.run(model, files, passages, List.of(best), passes)
+                    .best();
             out.printf(Locale.ROOT, "raw limit: %,.1f texts/s, %,.0f tokens/s%n", limit.textsPerSecond(),
                     limit.tokensPerSecond());
 
@@ -162,20 +172,32 @@ public final class BenchCommand {
                 try (LocalPipeline pipeline = LocalPipeline.start(options, encoder)) {
                     ChangePublisher publisher = pipeline.publisher();
                     warmUp(pipeline, publisher, warmupContacts, out);
-                    long compileBefore = compileMillis();
-                    long start = System.nanoTime();
-                    contacts.forEach(publisher::publish);
-                    publisher.flush();
-                    awaitStored(pipeline, "bench", contacts.size(), "Stored");
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    long jitMillis = compileMillis() - compileBefore;
-                    pipelineRate = contacts.size() / seconds;
-                    out.printf(Locale.ROOT, "pipeline: %,d events published and their vectors stored in %.1f s "
-                            + "(JIT compilation meanwhile: %.1f s, %.1f%% of the CPU time)%n", contacts.size(), seconds,
-                            jitMillis / 1e3, 100 * jitShare(jitMillis, seconds));
+                    double bestSeconds = Double.MAX_VALUE;
+                    for (int pass = 1; pass <= passes; pass++) {
+                        String tenant = "bench-" + pass;
+                        List<ContactEvent> events = contacts.stream()
+                                .map(c -> ContactEvent.upsert(tenant, c.contactId(), 1, c.name(), c.company(),
+                                        c.title(), c.notes(), c.tags()))
+                                .toList();
+                        long compileBefore = compileMillis();
+                        long start = System.nanoTime();
+                        events.forEach(publisher::publish);
+                        publisher.flush();
+                        awaitStored(pipeline, tenant, events.size(), "Pass " + pass);
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        long jitMillis = compileMillis() - compileBefore;
+                        bestSeconds = Math.min(bestSeconds, seconds);
+                        out.printf(Locale.ROOT, "pipeline pass %d: %,d events published and their vectors stored in "
+                                + "%.1f s, %.1f texts/s (JIT compilation meanwhile: %.1f s, %.1f%% of the CPU time)%n",
+                                pass, events.size(), seconds, events.size() / seconds, jitMillis / 1e3,
+                                100 * jitShare(jitMillis, seconds));
+                    }
+                    pipelineRate = contacts.size() / bestSeconds;
                 }
-                out.printf(Locale.ROOT, "%nraw ONNX Runtime (limit): %,8.1f texts/s%n", limit.textsPerSecond());
-                out.printf(Locale.ROOT, "whole pipeline (warm):    %,8.1f texts/s%n", pipelineRate);
+                out.printf(Locale.ROOT, "%nraw ONNX Runtime (limit): %,8.1f texts/s (fastest of %d passes)%n",
+                        limit.textsPerSecond(), passes);
+                out.printf(Locale.ROOT, "whole pipeline (warm):    %,8.1f texts/s (fastest of %d passes)%n",
+                        pipelineRate, passes);
                 out.printf(Locale.ROOT, "ratio pipeline / limit:   %8.3f (goal >= 0.9)%n",
                         pipelineRate / limit.textsPerSecond());
             } finally {
