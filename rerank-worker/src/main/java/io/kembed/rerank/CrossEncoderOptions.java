@@ -31,9 +31,9 @@ public record CrossEncoderOptions(int maxPairTokens, int maxBatchPairs, int intr
     /**
      * The default per-pair cap, tokens. Latency grows a little faster than linearly with it (attention is quadratic
      * in the sequence): on this project's 2-core machine the full-size MiniLM-L6 (fp32, both cores) scores the 20
-     * candidates of one request in about 67 / 173 / 288 ms (P50) at 32 / 64 / 128 tokens a pair (issue 3's
-     * figures; {@code kembed bench rerank} measures yours). 128 keeps such a request near 300 ms, inside a
-     * typical search deadline, while holding a short query plus the first ~90 words of a passage (MS MARCO
+     * candidates of one request in 122 / 187 / 367 ms (P50, in process) at 32 / 64 / 128 tokens a pair
+     * ({@code kembed bench rerank} on an idle machine; it measures yours). 128 keeps such a request under 400 ms,
+     * inside a typical search deadline, while holding a short query plus the first ~90 words of a passage (MS MARCO
      * passages, which these rerankers were trained on, average about 60 words). Raise it for long passages if the
      * deadline allows (256 tokens costs more than twice as much); lower it for tighter deadlines.
      */
