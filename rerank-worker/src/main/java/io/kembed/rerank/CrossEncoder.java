@@ -209,20 +209,9 @@ public final class CrossEncoder implements Reranker {
         return outcomes;
     }
 
+    /** The same checks, and errors, as a {@link RerankJob} of these arguments. */
     private static void validate(String query, List<String> passages, int topN) {
-        Objects.requireNonNull(query, "query");
-        Objects.requireNonNull(passages, "passages");
-        if (passages.isEmpty()) {
-            throw new IllegalArgumentException("no passages to rerank");
-        }
-        for (String passage : passages) { // not contains(null): List.of(..) throws NPE on it
-            if (passage == null) {
-                throw new IllegalArgumentException("passages must not contain null");
-            }
-        }
-        if (topN < 1) {
-            throw new IllegalArgumentException("topN must be >= 1, got " + topN);
-        }
+        new RerankJob(query, passages, topN, 0);
     }
 
     /**
