@@ -195,4 +195,25 @@ public final class ReplyingClient implements AutoCloseable {
         timer.shutdownNow();
         pending.failAll(new IllegalStateException("client closed"));
     }
+
+    /**
+     * Waits for a reply future and rethrows its failure as it is (the typed timeout or error of the caller's
+     * protocol), for the blocking variants of the request/reply clients.
+     *
+     * @param what what is awaited, for the message on interruption, e.g. {@code "a rerank reply"}
+     * @throws IllegalStateException if interrupted (the flag is restored) or the failure is a checked exception
+     */
+    public static <T> T await(CompletableFuture<T> reply, String what) {
+        try {
+            return reply.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
 }

@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -122,17 +121,7 @@ public final class QueryEmbedClient implements AutoCloseable {
      * @throws IllegalStateException if interrupted (the flag is restored) or the client is closed
      */
     public QueryEmbedding embedBlocking(String query, Duration timeout) {
-        try {
-            return embed(query, timeout).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a query embedding", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return ReplyingClient.await(embed(query, timeout), "a query embedding");
     }
 
     /** Counters of the underlying request/reply client: sent, replied, timed out, late, send failures, pending. */

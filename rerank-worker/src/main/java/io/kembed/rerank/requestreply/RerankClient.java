@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -99,17 +98,7 @@ public final class RerankClient implements AutoCloseable {
      * @throws RerankException the worker answered with an error
      */
     public List<RerankResult> rerankBlocking(String query, List<String> passages, int topN, Duration timeout) {
-        try {
-            return rerank(query, passages, topN, timeout).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a rerank reply", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return ReplyingClient.await(rerank(query, passages, topN, timeout), "a rerank reply");
     }
 
     /** Counters of the underlying request/reply client (sent, replied, timed out, late, send failures). */
