@@ -207,6 +207,14 @@ class PartitionGrowthIT {
             Map<String, NewPartitions> grow = new HashMap<>();
             topics.forEach(t -> grow.put(t, NewPartitions.increaseTo(PARTITIONS_AFTER)));
             admin.createPartitions(grow).all().get(30, TimeUnit.SECONDS);
+            // The new partitions need a leader before producers can send to them (a loaded broker can take a while).
+            long leadersBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .anyMatch(d -> d.partitions().size() < PARTITIONS_AFTER
+                            || d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
+                    && System.nanoTime() < leadersBy) {
+                Thread.sleep(100);
+            }
         }
     }
 
