@@ -6,6 +6,7 @@ import io.kembed.app.cli.DemoCommand;
 import io.kembed.app.cli.EvalCommand;
 import io.kembed.app.cli.ImportCommand;
 import io.kembed.app.cli.ModelsCommand;
+import io.kembed.app.cli.ReembedCommand;
 import io.kembed.app.cli.SearchCommand;
 import io.kembed.app.cli.StatusCommand;
 import io.kembed.app.cli.TopicsCommand;
@@ -20,6 +21,7 @@ import picocli.CommandLine.ScopeType;
         description = "Event-driven embedding pipeline on Apache Kafka.",
         subcommands = {DemoCommand.class, ImportCommand.class, SearchCommand.class, EvalCommand.class,
             BenchCommand.class, DatasetsCommand.class, WorkerCommand.class, TopicsCommand.class, StatusCommand.class,
+            ReembedCommand.class,
             ModelsCommand.class})
 public final class KembedCli {
 

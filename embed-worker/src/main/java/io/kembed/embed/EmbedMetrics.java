@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code kembed_embed_truncated_total}, {@code kembed_embed_chunks_total}, {@code kembed_embed_inference_seconds}
  * (one ONNX run, histogram), {@code kembed_embed_batch_texts} (texts per ONNX run), {@code kembed_embed_flush_size}
  * and {@code kembed_embed_flush_time_seconds} (changes per buffer flush and its time), {@code kembed_embed_pending}
+ * , {@code kembed_embed_flush_deferred_total} (flushes cut short or put off by the time budget),
+ * {@code kembed_embed_batch_splits_total} (failed batches split to isolate a poison change)
  * and {@code kembed_dlq_records_total{stage="embed",reason}}.
  */
 public final class EmbedMetrics {
@@ -34,7 +36,9 @@ public final class EmbedMetrics {
         /** Delete or tombstone applied. */
         DELETED,
         /** Sent to the dead-letter topic. */
-        DEAD_LETTERED
+        DEAD_LETTERED,
+        /** Another tenant's record, skipped unread by a tenant re-embed's worker ({@code EmbedWorkerConfig.tenant}). */
+        OTHER_TENANT
     }
 
     private final Map<Outcome, Counter> outcomes = new ConcurrentHashMap<>();
@@ -47,6 +51,8 @@ public final class EmbedMetrics {
     private final MeterRegistry registry;
     private final Timer inference;
     private final DistributionSummary inferenceBatch;
+    private final Counter flushDeferred;
+    private final Counter batchSplits;
 
     public EmbedMetrics(MeterRegistry registry, String modelId) {
         this.registry = registry;
@@ -77,6 +83,12 @@ public final class EmbedMetrics {
                 .description("texts per ONNX Runtime run").baseUnit("texts").tag("model", modelId)
                 .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(256.0)
                 .register(registry);
+        flushDeferred = Counter.builder("kembed.embed.flush.deferred")
+                .description("flushes cut short or put off because the stream thread had used its time budget "
+                        + "since its last poll (EmbedWorkerConfig.flushBudget)").tag("model", modelId).register(registry);
+        batchSplits = Counter.builder("kembed.embed.batch.splits")
+                .description("failed inference batches split in two to isolate the failing change")
+                .tag("model", modelId).register(registry);
         Gauge.builder("kembed.embed.pending", this, EmbedMetrics::pending)
                 .description("accepted changes buffered, not yet embedded").tag("model", modelId).register(registry);
     }
@@ -119,6 +131,26 @@ public final class EmbedMetrics {
         count(Outcome.DEAD_LETTERED);
         Counter.builder("kembed.dlq.records").description("records sent to the dead-letter topic")
                 .tag("stage", "embed").tag("reason", reason).register(registry).increment();
+    }
+
+    /** A flush cut short, or put off, because its stream thread had used its time budget since its last poll. */
+    public void flushDeferred() {
+        flushDeferred.increment();
+    }
+
+    /** Flushes cut short or put off so far ({@link #flushDeferred()}). */
+    public long flushesDeferred() {
+        return (long) flushDeferred.count();
+    }
+
+    /** A batch whose inference failed, split in two to isolate the failing change. */
+    public void batchSplit() {
+        batchSplits.increment();
+    }
+
+    /** Batches split so far ({@link #batchSplit()}). */
+    public long batchSplits() {
+        return (long) batchSplits.count();
     }
 
     public long truncatedTexts() {

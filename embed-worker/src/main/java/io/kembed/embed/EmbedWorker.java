@@ -3,6 +3,8 @@ package io.kembed.embed;
 import io.kembed.core.ops.HealthCheck;
 import io.kembed.core.ops.WorkerHealth;
 import io.kembed.embed.stream.EmbedTopology;
+import io.kembed.embed.stream.PollClock;
+import io.kembed.embed.stream.PollTrackingClientSupplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.util.Map;
@@ -52,10 +54,16 @@ public final class EmbedWorker implements AutoCloseable {
     private final BiEncoder encoder;
     private final BiEncoder.InferenceListener inferenceListener;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final PollClock pollClock;
 
     private EmbedWorker(KafkaStreams streams, EmbedMetrics metrics, EmbedWorkerConfig config, BiEncoder encoder,
-            MeterRegistry registry, PriorityGate gate) {
+            MeterRegistry registry, PriorityGate gate, PollClock pollClock) {
         this.streams = streams;
+        this.pollClock = pollClock;
+        io.micrometer.core.instrument.Gauge.builder("kembed.embed.poll.gap.max", pollClock,
+                c -> c.maxGapNanos() / 1e9).baseUnit("seconds")
+                .description("longest time between two polls of a stream thread's consumer since the start; must stay "
+                        + "below max.poll.interval.ms").tag("model", config.model().id()).register(registry);
         this.gate = gate;
         this.metrics = metrics;
         this.config = config;
@@ -75,21 +83,42 @@ public final class EmbedWorker implements AutoCloseable {
      * @throws IllegalArgumentException if the encoder's model is not the configured one
      */
     public static EmbedWorker start(EmbedWorkerConfig config, BiEncoder encoder, MeterRegistry registry) {
+        return start(config, encoder, registry, encoder::embedPassages);
+    }
+
+    /**
+     * Starts the worker with the bulk path's embedding call wrapped: a seam for tests that make inference fail for
+     * chosen texts (poison isolation). Production code uses {@link #start(EmbedWorkerConfig, BiEncoder,
+     * MeterRegistry)}.
+     *
+     * @param encoder the bi-encoder; must be {@code config.model()}; owned by the caller; it also chunks documents
+     * @param passages embeds the passages of a flush, normally {@code encoder::embedPassages}
+     * @throws IllegalArgumentException if the encoder's model is not the configured one
+     */
+    public static EmbedWorker start(EmbedWorkerConfig config, BiEncoder encoder, MeterRegistry registry,
+            PassageEncoder passages) {
         if (!encoder.spec().id().equals(config.model().id())) {
             throw new IllegalArgumentException("encoder runs " + encoder.spec().id() + " but the worker is configured for "
                     + config.model().id());
         }
         EmbedMetrics metrics = new EmbedMetrics(registry, config.model().id());
         PriorityGate gate = config.interactiveLane() ? PriorityGate.create() : PriorityGate.disabled();
-        KafkaStreams streams = new KafkaStreams(EmbedTopology.build(config, encoder, metrics, gate.bulkLane()),
-                streamsProperties(config));
-        EmbedWorker worker = new EmbedWorker(streams, metrics, config, encoder, registry, gate);
+        PollClock pollClock = new PollClock();
+        KafkaStreams streams = new KafkaStreams(EmbedTopology.build(config, encoder, passages, metrics,
+                gate.bulkLane()), streamsProperties(config), new PollTrackingClientSupplier(pollClock));
+        EmbedWorker worker = new EmbedWorker(streams, metrics, config, encoder, registry, gate, pollClock);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("embed worker stream thread failed; replacing the thread", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
             LOG.info("embed worker {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING && LOG.isInfoEnabled()) {
+                // which change-topic partitions each stream thread of this process owns after the rebalance
+                streams.metadataForLocalThreads().forEach(t -> LOG.info("embed worker thread {} owns {}",
+                        t.threadName(), t.activeTasks().stream().flatMap(task -> task.topicPartitions().stream())
+                                .map(tp -> tp.topic() + "-" + tp.partition()).sorted().toList()));
+            }
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 worker.stopped.countDown();
             }
@@ -109,12 +138,16 @@ public final class EmbedWorker implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.streamThreads()));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         // A flush of a full buffer takes a few seconds of CPU at most; five minutes leaves a wide margin.
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "300000");
+        // Flushes stop starting work at EmbedWorkerConfig.flushBudget(), half of this, so a slow batch never makes
+        // the consumer miss it (and its partitions be embedded twice).
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+                Long.toString(EmbedWorkerConfig.DEFAULT_MAX_POLL_INTERVAL.toMillis()));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // Streams' exactly-once default is 10 s; a transaction spans at least one flush (up to 64 texts per task,
         // several seconds of CPU on 2 cores), and a longer one would be aborted and its batch embedded again.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "120000");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                Long.toString(EmbedWorkerConfig.DEFAULT_TRANSACTION_TIMEOUT.toMillis()));
         // Matches the topics' max.message.bytes (4 MiB): a long document's chunk vectors travel in one record.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(4 * 1024 * 1024));
         p.putAll(config.kafkaProperties());
@@ -132,6 +165,15 @@ public final class EmbedWorker implements AutoCloseable {
      */
     public PriorityGate priorityGate() {
         return gate;
+    }
+
+    /**
+     * @return the longest time between two polls of any of this worker's stream threads since the start, measured
+     *     from one poll's return to the next's; stays below {@code max.poll.interval.ms} when flushes keep to
+     *     {@link EmbedWorkerConfig#flushBudget()}
+     */
+    public Duration maxPollGap() {
+        return Duration.ofNanos(pollClock.maxGapNanos());
     }
 
     public EmbedWorkerConfig config() {

@@ -32,6 +32,9 @@ import java.util.Objects;
  * @param interactiveLane whether query embedding served in the same process has priority over this worker's bulk
  *     inference ({@link PriorityGate}: bulk runs wait while queries are served, and runs in progress are stopped
  *     and re-run); default true. Off, both share the cores with no priority
+ * @param tenant the one tenant this worker embeds, or null for every tenant (the default): a tenant re-embed
+ *     ({@code kembed reembed start --tenant T}) reads the whole change topics and skips other tenants' records by
+ *     their key, before decoding them
  */
 public record EmbedWorkerConfig(
         String bootstrapServers,
@@ -46,7 +49,8 @@ public record EmbedWorkerConfig(
         Path stateDir,
         int streamThreads,
         Map<String, Object> kafkaProperties,
-        boolean interactiveLane) {
+        boolean interactiveLane,
+        String tenant) {
 
     public static final int DEFAULT_MAX_PENDING_PER_TASK = 64;
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(200);
@@ -77,6 +81,69 @@ public record EmbedWorkerConfig(
         }
         limits = limits == null ? EventLimits.DEFAULT : limits;
         kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
+        if (tenant != null && tenant.isEmpty()) {
+            throw new IllegalArgumentException("tenant must be null (every tenant) or a tenant id");
+        }
+    }
+
+    /** Everything but {@code tenant}: every tenant. */
+    public EmbedWorkerConfig(String bootstrapServers, String applicationId, TopicNames topics, ModelSpec model,
+            int maxPendingPerTask, Duration flushInterval, Duration commitInterval, int chunkOverlapTokens,
+            EventLimits limits, Path stateDir, int streamThreads, Map<String, Object> kafkaProperties,
+            boolean interactiveLane) {
+        this(bootstrapServers, applicationId, topics, model, maxPendingPerTask, flushInterval, commitInterval,
+                chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties, interactiveLane, null);
+    }
+
+    /** Kafka Streams' main consumer {@code max.poll.interval.ms} unless {@link #kafkaProperties()} set it. */
+    public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+    /**
+     * Producer {@code transaction.timeout.ms} unless {@link #kafkaProperties()} set it: Streams' exactly-once default
+     * is 10 s, and a transaction spans at least part of a flush.
+     */
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(2);
+
+    /**
+     * @return the main consumer's {@code max.poll.interval.ms}: {@code main.consumer.}, {@code consumer.} or plain
+     *     {@code max.poll.interval.ms} from {@link #kafkaProperties()} (Streams' precedence), else
+     *     {@link #DEFAULT_MAX_POLL_INTERVAL}
+     * @throws NumberFormatException if the property is not an integer
+     */
+    public Duration maxPollInterval() {
+        return durationProperty(DEFAULT_MAX_POLL_INTERVAL, "main.consumer.max.poll.interval.ms",
+                "consumer.max.poll.interval.ms", "max.poll.interval.ms");
+    }
+
+    /**
+     * @return the producer's {@code transaction.timeout.ms} ({@code producer.} or plain, from
+     *     {@link #kafkaProperties()}), else {@link #DEFAULT_TRANSACTION_TIMEOUT}
+     */
+    public Duration transactionTimeout() {
+        return durationProperty(DEFAULT_TRANSACTION_TIMEOUT, "producer.transaction.timeout.ms",
+                "transaction.timeout.ms");
+    }
+
+    /**
+     * The most time a stream thread spends embedding between two polls before it stops starting new work: half of
+     * the smaller of {@link #maxPollInterval()} and {@link #transactionTimeout()} (300 s and 120 s by default: 60 s).
+     * Streams polls only between processing loops, so a flush longer than {@code max.poll.interval.ms} would make the
+     * consumer leave the group and its partitions be embedded again by another instance; a transaction older than its
+     * timeout is aborted by the broker. A flush exceeds the budget by at most one slice of 32 texts and the commit.
+     */
+    public Duration flushBudget() {
+        Duration tighter = maxPollInterval().compareTo(transactionTimeout()) < 0 ? maxPollInterval()
+                : transactionTimeout();
+        return tighter.dividedBy(2).isZero() ? Duration.ofNanos(1) : tighter.dividedBy(2);
+    }
+
+    private Duration durationProperty(Duration fallback, String... keys) {
+        for (String key : keys) {
+            Object value = kafkaProperties.get(key);
+            if (value != null) {
+                return Duration.ofMillis(Long.parseLong(value.toString().trim()));
+            }
+        }
+        return fallback;
     }
 
     /** Everything but {@code interactiveLane}, which gets {@link #DEFAULT_INTERACTIVE_LANE}. */
@@ -101,7 +168,7 @@ public record EmbedWorkerConfig(
     public EmbedWorkerConfig withTopics(TopicNames newTopics) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, newTopics, model, maxPendingPerTask,
                 flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties,
-                interactiveLane);
+                interactiveLane, tenant);
     }
 
     /** Like the record's, with secret Kafka properties ({@code sasl.jaas.config}, passwords) redacted. */
@@ -112,30 +179,38 @@ public record EmbedWorkerConfig(
                 + ", flushInterval=" + flushInterval + ", commitInterval=" + commitInterval
                 + ", chunkOverlapTokens=" + chunkOverlapTokens + ", limits=" + limits + ", stateDir=" + stateDir
                 + ", streamThreads=" + streamThreads + ", kafkaProperties="
-                + io.kembed.core.ops.Redaction.redact(kafkaProperties) + ", interactiveLane=" + interactiveLane + "]";
+                + io.kembed.core.ops.Redaction.redact(kafkaProperties) + ", interactiveLane=" + interactiveLane
+                + (tenant == null ? "" : ", tenant=" + tenant) + "]";
     }
 
     public EmbedWorkerConfig withKafkaProperties(Map<String, Object> props) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask,
-                flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, props, interactiveLane);
+                flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, props, interactiveLane, tenant);
     }
 
     /** @param on whether queries served in this process get priority over bulk inference ({@link PriorityGate}) */
     public EmbedWorkerConfig withInteractiveLane(boolean on) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask,
                 flushInterval, commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties,
-                on);
+                on, tenant);
     }
 
     /** @param id Streams application id (consumer group); null or blank for {@link #defaultApplicationId} */
     public EmbedWorkerConfig withApplicationId(String id) {
         return new EmbedWorkerConfig(bootstrapServers, id, topics, model, maxPendingPerTask, flushInterval,
-                commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties, interactiveLane);
+                commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties, interactiveLane, tenant);
+    }
+
+    /** @param only the one tenant to embed, or null for every tenant */
+    public EmbedWorkerConfig withTenant(String only) {
+        return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask, flushInterval,
+                commitInterval, chunkOverlapTokens, limits, stateDir, streamThreads, kafkaProperties, interactiveLane,
+                only);
     }
 
     /** @param threads Streams threads, each embedding with its own one-thread ONNX Runtime caller */
     public EmbedWorkerConfig withStreamThreads(int threads) {
         return new EmbedWorkerConfig(bootstrapServers, applicationId, topics, model, maxPendingPerTask, flushInterval,
-                commitInterval, chunkOverlapTokens, limits, stateDir, threads, kafkaProperties, interactiveLane);
+                commitInterval, chunkOverlapTokens, limits, stateDir, threads, kafkaProperties, interactiveLane, tenant);
     }
 }

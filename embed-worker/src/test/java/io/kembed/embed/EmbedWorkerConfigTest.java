@@ -26,4 +26,18 @@ class EmbedWorkerConfigTest {
         assertThat(off.streamThreads()).isEqualTo(3);
         assertThat(off.applicationId()).isEqualTo("app");
     }
+
+    @Test
+    void flushBudget_isHalfTheTighterOfPollIntervalAndTransactionTimeout_followingStreamsPrefixes() {
+        assertThat(DEFAULTS.maxPollInterval()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(DEFAULTS.transactionTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(DEFAULTS.flushBudget()).isEqualTo(java.time.Duration.ofMinutes(1));
+        EmbedWorkerConfig shortPoll = DEFAULTS.withKafkaProperties(Map.of("max.poll.interval.ms", "90000",
+                "consumer.max.poll.interval.ms", "20000", "main.consumer.max.poll.interval.ms", "8000"));
+        assertThat(shortPoll.maxPollInterval()).isEqualTo(java.time.Duration.ofSeconds(8));
+        assertThat(shortPoll.flushBudget()).isEqualTo(java.time.Duration.ofSeconds(4));
+        EmbedWorkerConfig shortTransactions = DEFAULTS.withKafkaProperties(Map.of(
+                "producer.transaction.timeout.ms", "30000"));
+        assertThat(shortTransactions.flushBudget()).isEqualTo(java.time.Duration.ofSeconds(15));
+    }
 }

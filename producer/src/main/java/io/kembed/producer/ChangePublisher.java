@@ -109,6 +109,38 @@ public final class ChangePublisher implements AutoCloseable {
     }
 
     /**
+     * Publishes every event, flushes, and checks that each one was acknowledged: for batch jobs (benchmarks, backfills)
+     * that must not go on with a silently incomplete backlog.
+     *
+     * @return the number of events published
+     * @throws InvalidEventException as {@link #publish(ChangeEvent)}, for the first invalid event (those before it
+     *     are sent)
+     * @throws org.apache.kafka.common.KafkaException if any send failed: how many, and the first error as cause
+     */
+    public int publishAll(Iterable<? extends ChangeEvent> events) {
+        java.util.List<CompletableFuture<RecordMetadata>> sends = new java.util.ArrayList<>();
+        for (ChangeEvent event : events) {
+            sends.add(publish(event));
+        }
+        flush();
+        Throwable first = null;
+        int failed = 0;
+        for (CompletableFuture<RecordMetadata> send : sends) {
+            try {
+                send.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                failed++;
+                first = first == null ? e.getCause() : first;
+            }
+        }
+        if (failed > 0) {
+            throw new org.apache.kafka.common.KafkaException(failed + " of " + sends.size()
+                    + " events were not acknowledged by the cluster", first);
+        }
+        return sends.size();
+    }
+
+    /**
      * Sends everything buffered and blocks until each send has completed (successfully or not).
      *
      * @throws org.apache.kafka.common.errors.InterruptException if interrupted (the interrupt flag is set)

@@ -41,6 +41,43 @@ class ChangePublisherTest {
     }
 
     @Test
+    void publishAll_throwsWhenASendFails_countingTheFailures() {
+        // the first send expires (as a batch spinning on OUT_OF_ORDER_SEQUENCE_NUMBER does), the others succeed
+        MockProducer<byte[], byte[]> failingFirst = new MockProducer<>(false, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized void flush() {
+                errorNext(new org.apache.kafka.common.errors.TimeoutException("expired in the accumulator"));
+                while (completeNext()) {
+                    // complete the rest successfully
+                }
+            }
+        };
+        ChangePublisher p = new ChangePublisher(failingFirst, new TopicNames("t"), new ChangeEventCodec());
+        List<ContactEvent> events = List.of(
+                ContactEvent.upsert("acme", "c1", 1, "Jane", null, null, null, null),
+                ContactEvent.upsert("acme", "c2", 1, "John", null, null, null, null),
+                ContactEvent.upsert("acme", "c3", 1, "Joan", null, null, null, null));
+
+        assertThatThrownBy(() -> p.publishAll(events))
+                .isInstanceOf(org.apache.kafka.common.KafkaException.class)
+                .hasMessage("1 of 3 events were not acknowledged by the cluster")
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        assertThat(failingFirst.history()).hasSize(3);
+    }
+
+    @Test
+    void publishAll_returnsTheCountOnceEveryEventIsAcknowledged() {
+        MockProducer<byte[], byte[]> acking = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        ChangePublisher p = new ChangePublisher(acking, new TopicNames("t"), new ChangeEventCodec());
+
+        assertThat(p.publishAll(List.of(ContactEvent.upsert("acme", "c1", 1, "Jane", null, null, null, null),
+                DocumentEvent.upsert("acme", "d1", 1, "T", "B")))).isEqualTo(2);
+        assertThat(acking.history()).hasSize(2);
+    }
+
+    @Test
     void document_goesToDocumentsTopic() {
         publisher.publish(DocumentEvent.upsert("acme", "d1", 1, "Title", "Body"));
 

@@ -1,5 +1,6 @@
 package io.kembed.search;
 
+import io.kembed.core.event.EventLimits;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorStore;
 import io.kembed.rerank.RerankResult;
@@ -77,24 +78,42 @@ public final class SearchClient implements AutoCloseable {
     }
 
     /**
+     * Most hits one search returns. Stores size their top-k structures by k (Lucene's HNSW search allocates a queue
+     * of k entries), so an unbounded k from a caller's input is a memory hazard, not a bigger answer.
+     */
+    public static final int MAX_K = 1_000;
+    /**
+     * Longest query, in chars: the rerank protocol's query limit. Models read at most 512 tokens (about 2,000
+     * chars of English) of it; a longer one only costs tokenising and hashing time.
+     */
+    public static final int MAX_QUERY_CHARS = 8_192;
+
+    /**
      * Searches one tenant.
      *
-     * @param tenant the tenant whose vectors are searched (never another's)
-     * @param query the query text, non-blank
-     * @param k most hits returned, {@code >= 1}
+     * @param tenant the tenant whose vectors are searched (never another's): non-blank, at most
+     *     {@link EventLimits#DEFAULT}'s 256 chars, no control characters, as change events require of tenant ids
+     * @param query the query text, non-blank, at most {@link #MAX_QUERY_CHARS} chars
+     * @param k most hits returned, from 1 to {@link #MAX_K}
      * @return the hits and how they were ranked
-     * @throws IllegalArgumentException if {@code query} is blank or {@code k < 1}
+     * @throws NullPointerException if {@code tenant} or {@code query} is null
+     * @throws IllegalArgumentException if the tenant, the query or {@code k} breaks a limit above
      * @throws QueryEmbeddingException if the query cannot be embedded
      * @throws io.kembed.core.store.VectorStoreException if the store fails
      */
     public SearchResult search(String tenant, String query, int k) {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(query, "query");
+        checkTenant(tenant);
         if (query.isBlank()) {
             throw new IllegalArgumentException("query must not be blank");
         }
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        if (query.length() > MAX_QUERY_CHARS) {
+            throw new IllegalArgumentException("query has " + query.length() + " chars, the limit is "
+                    + MAX_QUERY_CHARS);
+        }
+        if (k < 1 || k > MAX_K) {
+            throw new IllegalArgumentException("k must be in [1, " + MAX_K + "], got " + k);
         }
         long started = System.nanoTime();
         String queryHash = CacheKeys.queryHash(query);
@@ -248,6 +267,22 @@ public final class SearchClient implements AutoCloseable {
     }
 
     /** Assembles a {@link SearchClient}; only the store and the embedder are required. */
+    /** The tenant-id rules of change events ({@code ChangeEventCodec}): a tenant breaking them holds no data. */
+    private static void checkTenant(String tenant) {
+        if (tenant.isBlank()) {
+            throw new IllegalArgumentException("tenant must not be blank");
+        }
+        if (tenant.length() > EventLimits.DEFAULT.maxIdChars()) {
+            throw new IllegalArgumentException("tenant has " + tenant.length() + " chars, the limit is "
+                    + EventLimits.DEFAULT.maxIdChars());
+        }
+        for (int i = 0; i < tenant.length(); i++) {
+            if (Character.isISOControl(tenant.charAt(i))) {
+                throw new IllegalArgumentException("tenant contains a control character at index " + i);
+            }
+        }
+    }
+
     public static final class Builder {
         private final VectorStore store;
         private final QueryEmbedder embedder;

@@ -93,7 +93,7 @@ final class SinkBatch {
             }
             for (ChunkVector c : r.chunks()) {
                 points.add(new VectorPoint(r.key(), c.index(), r.version(), r.modelId(), c.vector(), r.title(),
-                        c.snippet()));
+                        c.snippet(), r.modelRevision()));
             }
             int from = leftoverChunksFrom(r, storedVersion != null);
             if (from >= 0) {

@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,6 +67,7 @@ public final class SinkWorker implements AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong staleSkipped = new AtomicLong();
     private final AtomicLong storeRetries = new AtomicLong();
+    private final AtomicLong otherTenant = new AtomicLong();
     /** Offsets this member last committed, so an idle poll commits only when a position moved. */
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     /** Tenants written since the last commit (poll thread only). */
@@ -140,7 +143,7 @@ public final class SinkWorker implements AutoCloseable {
         HealthCheck partitions = () -> {
             Set<TopicPartition> owned = assignment;
             return HealthCheck.Result.of(!owned.isEmpty(), owned.size() + " partitions of "
-                    + config.topics().vectors() + " assigned to group " + config.groupId());
+                    + config.vectorsTopic() + " assigned to group " + config.groupId());
         };
         HealthCheck storeReachable = () -> {
             store.count(HEALTH_PROBE_TENANT); // a real round trip to Qdrant; a local read for Lucene
@@ -180,6 +183,9 @@ public final class SinkWorker implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
+        // A sink started before `kembed topics` must wait for the vectors topic, not create it with the broker's
+        // defaults (delete policy, 1 MiB records), which `kembed topics --check` would then report forever.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         config.kafkaProperties().forEach(p::put);
         return p;
     }
@@ -200,7 +206,7 @@ public final class SinkWorker implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(config.topics().vectors()), new RebalanceLogger());
+            consumer.subscribe(List.of(config.vectorsTopic()), new RebalanceLogger());
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty()) {
@@ -262,6 +268,11 @@ public final class SinkWorker implements AutoCloseable {
             if (r.value() == null) {
                 return; // a tombstone on the vectors topic: nothing to write (deletes travel as records)
             }
+            if (config.tenant() != null && !config.tenant().equals(io.kembed.core.event.EntityKey.tenantOfKafkaKey(
+                    r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)))) {
+                otherTenant.incrementAndGet();
+                return; // a tenant re-embed's sink: another tenant's vector, written by its own sink
+            }
             EmbeddingRecord rec = EmbeddingRecordCodec.decode(r.value());
             if (rec.dims() != store.dims()) {
                 throw new IllegalArgumentException("record has " + rec.dims() + " dims, collection "
@@ -311,7 +322,19 @@ public final class SinkWorker implements AutoCloseable {
             }
         }
         if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets);
+            try {
+                consumer.commitSync(offsets);
+            } catch (CommitFailedException | RebalanceInProgressException e) {
+                // This member left the group (its batch outlasted max.poll.interval.ms, for example while the store
+                // was down and writes were retried) or a rebalance is under way: the partitions may be another
+                // member's now, which replays from the last committed offset. What this member wrote is durable,
+                // idempotent and version-conditional, so the replay is harmless; the next poll rejoins the group.
+                // Stopping the sink for this, as an unexpected error would, would lose a worker to a slow store.
+                LOG.warn("sink offsets not committed ({}); the records are redelivered to the partitions' owner",
+                        e.toString());
+                offsets.keySet().forEach(committed::remove);
+                return;
+            }
             offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
         }
     }
@@ -331,6 +354,11 @@ public final class SinkWorker implements AutoCloseable {
         return staleSkipped.get();
     }
 
+    /** Records of other tenants skipped by a one-tenant sink ({@link SinkWorkerConfig#tenant()}). */
+    public long otherTenantSkipped() {
+        return otherTenant.get();
+    }
+
     public long deadLettered() {
         return deadLettered.get();
     }
@@ -341,6 +369,11 @@ public final class SinkWorker implements AutoCloseable {
 
     public String groupId() {
         return config.groupId();
+    }
+
+    /** The configuration this sink runs with (its group, its vectors topic). */
+    public SinkWorkerConfig config() {
+        return config;
     }
 
     /** The error that stopped the poll loop, or null while it runs or after a clean close. */

@@ -86,26 +86,50 @@ class SinkWorkerIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            records.forEach(producer::send);
+            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks =
+                    new ArrayList<>();
+            records.forEach(r -> acks.add(producer.send(r)));
+            producer.flush();
+            for (java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> ack : acks) {
+                try {
+                    ack.get(); // the test's input must be complete: a lost record would look like a sink bug
+                } catch (Exception e) {
+                    throw new AssertionError("test input not acknowledged by the broker", e);
+                }
+            }
         }
     }
 
     private static ProducerRecord<byte[], byte[]> record(TopicNames topics, EmbeddingRecord r) {
-        return new ProducerRecord<>(topics.vectors(), r.key().toKafkaKey().getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(topics.vectors(io.kembed.core.model.ModelRegistry.DEFAULT_MODEL), r.key().toKafkaKey().getBytes(StandardCharsets.UTF_8),
                 EmbeddingRecordCodec.encode(r));
     }
 
     private static SinkWorkerConfig config(TopicNames topics) {
-        return new SinkWorkerConfig(kafka.bootstrapServers(), "sink-" + topics.prefix(), topics, 100,
+        return new SinkWorkerConfig(kafka.bootstrapServers(), "sink-" + topics.prefix(), topics,
+                io.kembed.core.model.ModelRegistry.DEFAULT_MODEL, 100,
                 Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(200), Map.of());
     }
 
-    private static void awaitCount(VectorStore store, String tenant, long expected) throws InterruptedException {
+    private static void awaitCount(SinkWorker sink, VectorStore store, String tenant, long expected) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (store.count(tenant) != expected && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(store.count(tenant)).isEqualTo(expected);
+        if (store.count(tenant) != expected) {
+            // Leave the sink's state in the report: where its poll thread is and what it was doing.
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                if (t.getName().startsWith("kembed-sink") || t.getName().startsWith("kafka-coordinator")) {
+                    StringBuilder b = new StringBuilder("thread " + t.getName() + " " + t.getState() + "\n");
+                    for (StackTraceElement e : stack) {
+                        b.append("    at ").append(e).append('\n');
+                    }
+                    System.err.print(b);
+                }
+            });
+        }
+        assertThat(store.count(tenant)).as("points of tenant %s; sink alive %s, failure %s, retries %d", tenant,
+                sink.isAlive(), sink.failure(), sink.storeRetries()).isEqualTo(expected);
     }
 
     @Test
@@ -122,7 +146,7 @@ class SinkWorkerIT {
         try (VectorStore lucene = VectorStores.lucene(dir, "retry", DIMS);
                 FlakyStore store = new FlakyStore(lucene, 5);
                 SinkWorker sink = SinkWorker.start(config(topics), store)) {
-            awaitCount(store, "t", 300);
+            awaitCount(sink, store, "t", 300);
             assertThat(sink.storeRetries()).isGreaterThanOrEqualTo(5);
             assertThat(sink.failure()).isNull();
         }
@@ -140,14 +164,14 @@ class SinkWorkerIT {
                 record(topics, EmbeddingRecord.upsert(a, 1, "m", DIMS, null, "A", three, 0)),
                 record(topics, EmbeddingRecord.upsert(b, 1, "m", DIMS, null, "B",
                         List.of(new ChunkVector(0, 4, false, "b0", vector(random))), 0)),
-                new ProducerRecord<>(topics.vectors(), "t/document/x".getBytes(StandardCharsets.UTF_8),
+                new ProducerRecord<>(topics.vectors(io.kembed.core.model.ModelRegistry.DEFAULT_MODEL), "t/document/x".getBytes(StandardCharsets.UTF_8),
                         "not a vectors record".getBytes(StandardCharsets.UTF_8)),
                 record(topics, EmbeddingRecord.upsert(a, 2, "m", DIMS, null, "A",
                         List.of(new ChunkVector(0, 9, false, "a0 v2", vector(random))), 3)),
                 record(topics, EmbeddingRecord.delete(b, 2, "m", DIMS, null))));
         try (VectorStore store = VectorStores.lucene(dir, "state", DIMS);
                 SinkWorker sink = SinkWorker.start(config(topics), store)) {
-            awaitCount(store, "t", 1);
+            awaitCount(sink, store, "t", 1);
             List<SearchHit> hits = store.search("t", vector(new Random(1)), 10);
             assertThat(hits).singleElement().satisfies(h -> {
                 assertThat(h.entity()).isEqualTo(a);
@@ -159,7 +183,7 @@ class SinkWorkerIT {
         ConsumerRecord<byte[], byte[]> dead = readOne(topics.deadLetter());
         assertThat(DeadLetters.header(dead.headers(), DeadLetters.STAGE)).isEqualTo("sink");
         assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("BAD_VECTORS");
-        assertThat(DeadLetters.header(dead.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(topics.vectors());
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(topics.vectors(io.kembed.core.model.ModelRegistry.DEFAULT_MODEL));
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not a vectors record");
     }
 
@@ -183,7 +207,7 @@ class SinkWorkerIT {
                 onPartition(0, record(topics, EmbeddingRecord.delete(b, 4, "m", DIMS, null)))));
         try (VectorStore store = VectorStores.lucene(dir, "versions", DIMS);
                 SinkWorker sink = SinkWorker.start(config(topics), store)) {
-            awaitCount(store, "t", 2);
+            awaitCount(sink, store, "t", 2);
             long staleBefore = sink.staleSkipped();
 
             // The older versions, from the other partition, as an embed task with no state for the keys sends them
@@ -195,7 +219,7 @@ class SinkWorkerIT {
                             List.of(new ChunkVector(0, 4, false, "b v2", vector(random))), 0))),
                     onPartition(1, record(topics, EmbeddingRecord.upsert(EntityKey.contact("t", "c"), 1, "m", DIMS,
                             null, "C", List.of(new ChunkVector(0, 4, false, "c v1", vector(random))), 0)))));
-            awaitCount(store, "t", 3);
+            awaitCount(sink, store, "t", 3);
 
             List<SearchHit> hits = store.search("t", vector(new Random(1)), 10);
             assertThat(hits).extracting(h -> h.entity().id() + "@" + h.version() + ":" + h.snippet())

@@ -136,6 +136,93 @@ public abstract class VectorStoreContract {
         }
     }
 
+    /**
+     * Tenant isolation over seeded random data ({@link MultiTenantFixture}: awkward tenant ids, shared entity ids,
+     * vectors tied across tenants): every search of every tenant, at several k, returns only that tenant's own
+     * points and as many as it owns up to k; counts and stored versions are per tenant; tombstoning and deleting one
+     * tenant's entities leaves the same ids of every other tenant in place. Prints the seed.
+     */
+    @Test
+    void randomizedMultiTenantData_searchAndWritesNeverCrossTenants() {
+        MultiTenantFixture data = MultiTenantFixture.generate(MultiTenantFixture.seedFromPropertyOrRandom(), 12, 600,
+                DIMS, MODEL);
+        System.out.println(getClass().getSimpleName() + ": " + data.describe());
+        Random queries = new Random(data.seed());
+        store.upsert(data.points());
+        store.flush();
+
+        assertIsolated(data, queries, Set.of());
+
+        // Tombstone half and delete the rest of the entities of a few tenants, each a prefix, case variant or
+        // encoding of others that hold the same entity ids.
+        Set<String> emptied = Set.of("acme", "Acme", "acme/eu", data.tenants().get(data.tenants().size() - 1));
+        int n = 0;
+        for (String t : emptied) {
+            for (VectorPoint p : data.pointsOf(t)) {
+                if (n++ % 2 == 0) {
+                    store.tombstone(p.entity(), p.version() + 1);
+                } else {
+                    store.deleteEntity(p.entity(), 0);
+                }
+            }
+        }
+        store.flush();
+
+        assertIsolated(data, queries, emptied);
+    }
+
+    /**
+     * The same text in many entities and tenants gives identical vectors; HNSW links few of the copies, so a graph
+     * walk filtered to one tenant can end short of k (Lucene did, before it learnt to rescan exactly).
+     */
+    @Test
+    void identicalVectorsAcrossTenants_searchStillReturnsKOfTheTenantsOwn() {
+        float[] same = unitVector();
+        List<VectorPoint> points = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            for (int i = 0; i < 60; i++) {
+                points.add(point(EntityKey.document("tenant-" + t, "doc-" + i), 0, 1, same.clone()));
+            }
+        }
+        store.upsert(points);
+        store.flush();
+
+        for (int t = 0; t < 8; t++) {
+            String tenant = "tenant-" + t;
+            for (int k : new int[] {5, 10, 30}) {
+                assertThat(store.search(tenant, same, k)).as("tenant %s, k %d", tenant, k).hasSize(k)
+                        .allSatisfy(h -> assertThat(h.entity().tenantId()).isEqualTo(tenant));
+            }
+        }
+    }
+
+    private void assertIsolated(MultiTenantFixture data, Random queries, Set<String> emptied) {
+        List<String> all = new ArrayList<>(data.tenants());
+        all.addAll(data.emptyTenants());
+        for (String tenant : all) {
+            int owned = emptied.contains(tenant) ? 0 : data.pointsOf(tenant).size();
+            String why = String.format("%s, tenant '%s'", data.describe(), tenant);
+            for (int k : new int[] {1, 3, 10, 1_000}) {
+                List<SearchHit> hits = store.search(tenant, data.query(queries), k);
+                List<String> foreign = emptied.contains(tenant) ? hits.stream().map(h -> h.entity() + "").toList()
+                        : data.foreignHits(tenant, hits);
+                assertThat(foreign).as("%s, k %d: hits not owned by the tenant", why, k).isEmpty();
+                assertThat(hits).as("%s, k %d", why, k).hasSize(Math.min(k, owned));
+            }
+            assertThat(store.count(tenant)).as(why).isEqualTo(owned);
+            List<EntityKey> keys = data.pointsOf(tenant).stream().map(VectorPoint::entity).toList();
+            Map<EntityKey, Long> versions = store.storedVersions(keys);
+            for (VectorPoint p : data.pointsOf(tenant)) {
+                Long stored = versions.get(p.entity());
+                if (emptied.contains(tenant)) { // tombstoned at version + 1, or deleted without a marker
+                    assertThat(stored).as("%s, stored version of %s", why, p.entity()).isIn(null, p.version() + 1);
+                } else {
+                    assertThat(stored).as("%s, stored version of %s", why, p.entity()).isEqualTo(p.version());
+                }
+            }
+        }
+    }
+
     @Test
     void deleteEntity_removesAllItsChunks_andNothingElse() {
         EntityKey doomed = EntityKey.document("t1", "doc-1");

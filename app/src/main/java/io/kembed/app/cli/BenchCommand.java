@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 /** {@code kembed bench embed}: raw ONNX Runtime (the limit) against the whole pipeline, same texts and model. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Embed.class, BenchScaleCommand.class, BenchRerankCommand.class,
-            BenchQueryEmbedCommand.class, BenchSearchCommand.class})
+            BenchQueryEmbedCommand.class, BenchSearchCommand.class, BenchReembedCommand.class})
 public final class BenchCommand {
 
     @Command(name = "embed", mixinStandardHelpOptions = true,
@@ -106,8 +106,7 @@ public final class BenchCommand {
                         Math.min(warmupContacts.size(), sent + Math.max(1, warmupRound)));
                 long compileBefore = compileMillis();
                 long start = System.nanoTime();
-                batch.forEach(publisher::publish);
-                publisher.flush();
+                publisher.publishAll(batch);
                 sent += batch.size();
                 awaitStored(pipeline, "warmup", sent, "Warm-up " + ++round);
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -195,8 +194,7 @@ public final class BenchCommand {
                                 .toList();
                         long compileBefore = compileMillis();
                         long start = System.nanoTime();
-                        events.forEach(publisher::publish);
-                        publisher.flush();
+                        publisher.publishAll(events);
                         awaitStored(pipeline, tenant, events.size(), "Pass " + pass);
                         double seconds = (System.nanoTime() - start) / 1e9;
                         long jitMillis = compileMillis() - compileBefore;

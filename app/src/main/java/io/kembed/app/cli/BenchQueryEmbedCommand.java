@@ -223,11 +223,8 @@ final class BenchQueryEmbedCommand implements Callable<Integer> {
             // the same in both phases, and would skip contacts it has already embedded as duplicates.
             String tenant = prefix;
             ChangePublisher publisher = pipeline.publisher();
-            for (ContactEvent c : bulk) {
-                publisher.publish(ContactEvent.upsert(tenant, c.contactId(), 1, c.name(), c.company(), c.title(),
-                        c.notes(), c.tags()));
-            }
-            publisher.flush();
+            publisher.publishAll(bulk.stream().map(c -> ContactEvent.upsert(tenant, c.contactId(), 1, c.name(),
+                    c.company(), c.title(), c.notes(), c.tags())).toList());
             if (!LocalPipeline.awaitCondition(() -> pipeline.store().count(tenant) > 0, Duration.ofMinutes(5))) {
                 throw new IllegalStateException("no vector stored within 5 minutes");
             }

@@ -42,8 +42,11 @@ import picocli.CommandLine.Option;
  * <p>Method: the contacts are published first (a backlog), once per scenario under its own topic prefix, so the
  * scenarios share nothing but the broker. Workers are child JVMs of this jar ({@code kembed worker embed}) with
  * {@code -XX:ActiveProcessorCount} set to their cores and, where {@code taskset} exists, pinned to them. Throughput
- * is timed from the moment {@code --untimed} (20%) of the vectors are committed to the moment all are (JVM
- * start, model load, group join and most JIT compilation excluded), counting records with a {@code read_committed} consumer on the scenario's vectors topic.
+ * is timed from the moment {@code --untimed} (20%) of the vectors are committed and every partition has some (so
+ * every worker process owns partitions and is past JVM start, model load, group join and its first batches,
+ * whichever joined last) to the moment all are, counting records with a {@code read_committed} consumer on the scenario's vectors
+ * topic. Each worker's CPU time in that window ({@code ProcessHandle.Info.totalCpuDuration}) is printed too: a worker
+ * below 100% of its cores was waiting, not computing.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
         description = "One 2-core embed worker vs two 1-core embed workers in one consumer group: throughputs "
@@ -68,6 +71,10 @@ final class BenchScaleCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT30M",
             description = "Longest a scenario may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    @Option(names = "--keep-logs", description = "Keep the worker processes' logs and state (printed where) instead "
+            + "of deleting them; run with KEMBED_LOG_LEVEL=INFO to see each worker's partition assignment.")
+    boolean keepLogs;
 
     @Mixin
     KafkaOptions kafka;
@@ -110,14 +117,14 @@ final class BenchScaleCommand implements Callable<Integer> {
             try (Admin admin = Admin.create(adminProps)) {
                 for (Scenario s : scenarios) {
                     TopicAdmin.ensureTopics(admin, new TopicNames(s.prefix()),
-                            new TopicAdmin.Layout(partitions, (short) (embedded != null ? 1 : 3)));
+                            new TopicAdmin.Layout(partitions, (short) (embedded != null ? 1 : 3)),
+                            List.of(modelOptions.spec().id()));
                 }
             }
             for (Scenario s : scenarios) {
                 try (ChangePublisher publisher = new ChangePublisher(new PublisherConfig(bootstrap,
                         new TopicNames(s.prefix()), kafka.clientProperties()))) {
-                    contacts.forEach(publisher::publish);
-                    publisher.flush();
+                    publisher.publishAll(contacts);
                 }
             }
             out.printf("published the backlog: %,d contacts per scenario%n", contacts.size());
@@ -133,7 +140,11 @@ final class BenchScaleCommand implements Callable<Integer> {
             if (embedded != null) {
                 embedded.close();
             }
-            DemoCommand.deleteRecursively(work);
+            if (keepLogs) {
+                out.println("worker logs and state kept in " + work);
+            } else {
+                DemoCommand.deleteRecursively(work);
+            }
         }
     }
 
@@ -155,17 +166,26 @@ final class BenchScaleCommand implements Callable<Integer> {
             long timed;
             long untimed;
             double fromStart;
+            double[] cpuAtStart = new double[workers.size()];
+            double[] cpuAtEnd = new double[workers.size()];
             try (KafkaConsumer<byte[], byte[]> counter = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
                     ProgressBar bar = Bars.create("Vectors", expected, "vectors")) {
-                List<TopicPartition> parts = counter.partitionsFor(topics.vectors()).stream()
+                List<TopicPartition> parts = counter.partitionsFor(topics.vectors(modelOptions.spec().id())).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+                // One vector record per contact, on the partition of the contact's key: the backlog's records per
+                // change-topic partition are the vectors each partition will get.
+                Map<Integer, Long> expectedPerPartition = new HashMap<>();
+                List<TopicPartition> changeParts = counter.partitionsFor(topics.contacts()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+                counter.endOffsets(changeParts).forEach((tp, end) -> expectedPerPartition.put(tp.partition(), end));
+                Map<Integer, Long> perPartition = new HashMap<>();
                 counter.assign(parts);
                 counter.seekToBeginning(parts);
                 long deadline = System.nanoTime() + timeout.toNanos();
-                long startCount = (long) Math.ceil(expected * untimedShare);
                 long count = 0;
                 long startNanos = -1;
+                long startCount = 0;
                 long startedAt = System.nanoTime();
                 while (count < expected) {
                     if (System.nanoTime() > deadline) {
@@ -178,12 +198,22 @@ final class BenchScaleCommand implements Callable<Integer> {
                                     + "; logs in " + work);
                         }
                     }
-                    count += counter.poll(Duration.ofMillis(100)).count();
+                    for (var r : counter.poll(Duration.ofMillis(100))) {
+                        perPartition.merge(r.partition(), 1L, Long::sum);
+                        count++;
+                    }
                     bar.stepTo(Math.min(count, expected));
-                    if (startNanos < 0 && count >= startCount) {
+                    if (startNanos < 0 && count >= Math.ceil(expected * untimedShare)
+                            && everyPartitionStarted(perPartition, expectedPerPartition)) {
                         startNanos = System.nanoTime();
                         startCount = count;
+                        for (int w = 0; w < workers.size(); w++) {
+                            cpuAtStart[w] = cpuSeconds(workers.get(w));
+                        }
                     }
+                }
+                for (int w = 0; w < workers.size(); w++) {
+                    cpuAtEnd[w] = cpuSeconds(workers.get(w));
                 }
                 seconds = (System.nanoTime() - startNanos) / 1e9;
                 timed = count - startCount;
@@ -193,6 +223,13 @@ final class BenchScaleCommand implements Callable<Integer> {
             double rate = timed / seconds;
             out.printf(Locale.ROOT, "%s: %,.1f texts/s (%,d vectors in %.1f s after the first %,d; %.1f s from "
                     + "start)%n", s.name(), rate, timed, seconds, untimed, fromStart);
+            for (int w = 0; w < workers.size(); w++) {
+                double cpu = cpuAtEnd[w] - cpuAtStart[w];
+                int cores = s.coresPerWorker().get(w).size();
+                out.printf(Locale.ROOT, "  worker %d (%d core%s): %.1f CPU s in the timed window, %.0f%% of its "
+                        + "core%s%n", w, cores, cores == 1 ? "" : "s", cpu, 100 * cpu / (seconds * cores),
+                        cores == 1 ? "" : "s");
+            }
             return rate;
         } finally {
             for (Process p : workers) {
@@ -204,6 +241,29 @@ final class BenchScaleCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * True once every partition that has contacts has committed a vector: then every worker process owns partitions
+     * and has embedded and committed a batch, whichever joined the group last (with several processes, the first to
+     * join may otherwise produce the whole untimed share alone). Partitions are not required to be at the same
+     * share: a worker drains its partitions' backlogs unevenly (the fetch hands it whole partitions at a time).
+     */
+    private static boolean everyPartitionStarted(Map<Integer, Long> done, Map<Integer, Long> expected) {
+        for (Map.Entry<Integer, Long> e : expected.entrySet()) {
+            if (e.getValue() > 0 && done.getOrDefault(e.getKey(), 0L) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * CPU time (user + system) the process has used so far, from {@code /proc/<pid>/stat}, s; -1 where unknown.
+     * The worker is the process itself: {@code taskset} execs java in place.
+     */
+    private static double cpuSeconds(Process p) {
+        return p.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
     }
 
     private Process startWorker(Scenario s, int index, String bootstrap, Path work, boolean taskset)
@@ -220,11 +280,38 @@ final class BenchScaleCommand implements Callable<Integer> {
                 "--application-id", s.prefix() + "-embed", "--stream-threads", Integer.toString(cores.size()),
                 "--state-dir", work.resolve(s.prefix() + "-" + index).toString(),
                 "--model", modelOptions.spec().id(), "--ops-port", "0"));
-        for (Map.Entry<String, Object> e : kafka.clientProperties().entrySet()) {
-            cmd.addAll(List.of("--kafka-property", e.getKey() + "=" + e.getValue()));
-        }
+        cmd.addAll(kafkaConfigArgs(kafka.clientProperties(), work));
         File log = work.resolve(s.prefix() + "-worker-" + index + ".log").toFile();
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    /**
+     * The child worker's Kafka client settings as {@code --kafka-config FILE}: a properties file readable by this
+     * user only, in {@code work}. Never as {@code --kafka-property} arguments: a command line is visible to every
+     * user of the machine ({@code ps}), and these settings hold SASL and trust-store passwords.
+     *
+     * @return no arguments when there are no settings
+     * @throws IOException if the file cannot be written
+     */
+    static List<String> kafkaConfigArgs(Map<String, Object> clientProperties, Path work) throws IOException {
+        if (clientProperties.isEmpty()) {
+            return List.of();
+        }
+        Path file = work.resolve("kafka-client.properties");
+        if (!Files.exists(file)) {
+            java.util.Properties p = new java.util.Properties();
+            clientProperties.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+            try {
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file); // not a POSIX file system
+            }
+            try (java.io.Writer w = Files.newBufferedWriter(file)) {
+                p.store(w, "Kafka client settings of the bench scale workers");
+            }
+        }
+        return List.of("--kafka-config", file.toString());
     }
 
     private static boolean hasTaskset() {

@@ -67,8 +67,9 @@ public final class ImportCommand implements Callable<Integer> {
                 kafka.topics(), kafka.clientProperties()));
                 ConsoleProgress progress = ConsoleProgress.forStderr()) {
             ImportSummary s = new JsonlImporter(publisher, fieldMapping).run(file, options, progress);
-            System.out.printf(Locale.ROOT, "read %,d lines: published %,d, rejected %,d (see %s), blank %,d, in %.1f s "
-                    + "(%,.0f events/s)%n", s.read(), s.published(), s.rejected(), options.rejectsFile(), s.blank(),
+            System.out.printf(Locale.ROOT, "read %,d lines: published %,d, rejected %,d%s, blank %,d, in %.1f s "
+                    + "(%,.0f events/s)%n", s.read(), s.published(), s.rejected(),
+                    s.rejected() == 0 ? "" : " (see " + options.rejectsFile() + ")", s.blank(),
                     s.elapsedMs() / 1000.0, s.eventsPerSecond());
             return s.rejected() == 0 ? 0 : 3;
         }

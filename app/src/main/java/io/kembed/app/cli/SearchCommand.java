@@ -4,9 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kembed.app.eval.RerankEvaluation;
 import io.kembed.app.eval.TrecRun;
 import io.kembed.core.event.ChangeEventCodec;
+import io.kembed.core.model.ModelSpec;
+import io.kembed.core.store.CollectionAliases;
+import io.kembed.core.store.CollectionNames;
 import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorStore;
 import io.kembed.embed.BiEncoder;
+import io.kembed.embed.BiEncoderOptions;
+import io.kembed.search.AliasSearch;
+import io.kembed.search.CandidateReranker;
 import io.kembed.search.BiEncoderQueryEmbedder;
 import io.kembed.search.RerankStatus;
 import io.kembed.search.SearchClient;
@@ -18,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +65,11 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--tag", defaultValue = "kembed", description = "Run tag in the TREC file (default: ${DEFAULT-VALUE}).")
     String tag;
 
+    @Option(names = "--alias", defaultValue = CollectionNames.DEFAULT_ALIAS,
+            description = "Search the collection this alias names, with its model, unless --collection is given "
+                    + "(default: ${DEFAULT-VALUE}; no such alias: the --model's collection).")
+    String alias;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -77,15 +89,38 @@ public final class SearchCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         SearchOptions options = searchOptions.searchOptions();
-        try (BiEncoder encoder = modelOptions.load(); VectorStore store = storeOptions.open(encoder.spec());
-                SearchCache cache = searchOptions.openCache();
-                SearchClient client = SearchClient.builder(store, new BiEncoderQueryEmbedder(encoder))
-                        .reranker(searchOptions.openReranker()).cache(cache).options(options).ownsResources(true)
-                        .build()) {
+        modelOptions.spec(); // an unknown model is refused before anything is opened
+        List<AutoCloseable> opened = new ArrayList<>();
+        try (SearchCache cache = searchOptions.openCache();
+                CandidateReranker reranker = searchOptions.openReranker();
+                CollectionAliases aliases = storeOptions.aliases()) {
+            // Through the alias unless --collection names a collection: each search then runs on the collection
+            // the alias names at that moment, with its model (AliasSearch).
+            boolean viaAlias = storeOptions.collection == null && aliases.resolve(alias).isPresent();
+            java.util.function.Function<String, SearchClient> clientFor = collection -> {
+                // The shared alias's collection or, for a tenant re-embedded on its own, its alias's.
+                ModelSpec spec = viaAlias ? CollectionNames.modelOf(collection).orElseThrow(() ->
+                        new IllegalStateException("alias " + alias + " points at " + collection
+                                + ", not at <alias>__<registry model>")) : modelOptions.spec();
+                BiEncoder encoder = spec.id().equals(modelOptions.spec().id()) ? modelOptions.load()
+                        : BiEncoder.load(spec, BiEncoderOptions.forWorker(spec));
+                opened.add(encoder);
+                VectorStore store = storeOptions.open(collection, spec.dims());
+                opened.add(store);
+                return SearchClient.builder(store, new BiEncoderQueryEmbedder(encoder)).reranker(reranker)
+                        .cache(cache).options(options).build();
+            };
+            AliasSearch aliasSearch = viaAlias ? new AliasSearch(aliases, alias, clientFor) : null;
+            SearchClient fixed = viaAlias ? null : clientFor.apply(storeOptions.collection(modelOptions.spec()));
+            opened.add(aliasSearch != null ? aliasSearch : fixed);
+            SearchClient client = viaAlias ? null : fixed;
+            java.util.function.BiFunction<String, Integer, SearchResult> search = (text, n) -> client != null
+                    ? client.search(tenant, text, n) : aliasSearch.search(tenant, text, n);
             if (query != null) {
-                SearchResult r = client.search(tenant, query, k);
-                out.printf(Locale.ROOT, "%d hits for \"%s\" in tenant %s (%s, %.0f ms)%n", r.hits().size(), query,
-                        tenant, store.collection(), r.elapsedMillis());
+                SearchResult r = search.apply(query, k);
+                out.printf(Locale.ROOT, "%d hits for \"%s\" in tenant %s (%s%s, %s, %.0f ms)%n", r.hits().size(),
+                        query, tenant, viaAlias ? "alias " + alias + " -> " : "", r.collection(), r.modelId(),
+                        r.elapsedMillis());
                 out.printf("rerank: %s%n", r.rerankLabel());
                 print(out, r, 140);
                 return 0;
@@ -96,7 +131,7 @@ public final class SearchCommand implements Callable<Integer> {
             // chunk hits: fetch twice k so that k distinct documents remain after MaxP (rerank caps it at 100)
             int depth = options.rerank() ? Math.min(2 * k, SearchOptions.MAX_CANDIDATES) : 2 * k;
             for (Map.Entry<String, String> q : readQueries(queries).entrySet()) {
-                SearchResult r = client.search(tenant, q.getValue(), depth);
+                SearchResult r = search.apply(q.getValue(), depth);
                 statuses.merge(r.rerankStatus(), 1, Integer::sum);
                 run.put(q.getKey(), RerankEvaluation.rankedDocuments(r).stream().limit(k).toList());
             }
@@ -104,6 +139,18 @@ public final class SearchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d queries searched in %.1f s, run written to %s; rerank %s%n", run.size(),
                     (System.nanoTime() - t) / 1e9, runOut, statuses);
             return 0;
+        } finally {
+            closeInReverse(opened);
+        }
+    }
+
+    private static void closeInReverse(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(SearchCommand.class).warn("error while closing: {}", e.toString());
+            }
         }
     }
 

@@ -57,11 +57,24 @@ public final class StoreOptions {
 
     /** Opens (creating if needed) the collection for {@code model}. */
     public VectorStore open(ModelSpec model) {
-        String name = collection(model);
+        return open(collection(model), model.dims());
+    }
+
+    /** The store's aliases: Qdrant's own, or the Lucene directory's alias files. */
+    public io.kembed.core.store.CollectionAliases aliases() {
+        if (backend == Backend.qdrant) {
+            return io.kembed.sink.qdrant.QdrantAliases.connect(new QdrantStoreConfig(qdrantHost, qdrantPort,
+                    qdrantTls, qdrantApiKey, "unused", 1, Duration.ofSeconds(30)));
+        }
+        return io.kembed.sink.lucene.LuceneAliases.open(luceneDir);
+    }
+
+    /** Opens (creating if needed) collection {@code name} of {@code dims}-dimensional vectors. */
+    public VectorStore open(String name, int dims) {
         if (backend == Backend.qdrant) {
             return VectorStores.qdrant(new QdrantStoreConfig(qdrantHost, qdrantPort, qdrantTls, qdrantApiKey,
-                    name, model.dims(), Duration.ofSeconds(30)));
+                    name, dims, Duration.ofSeconds(30)));
         }
-        return VectorStores.lucene(luceneDir, name, model.dims());
+        return VectorStores.lucene(luceneDir, name, dims);
     }
 }

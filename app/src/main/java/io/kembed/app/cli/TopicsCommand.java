@@ -32,6 +32,12 @@ public final class TopicsCommand implements Callable<Integer> {
             + "(partitions, replication factor, compaction, retention) and exit 1 on any difference.")
     boolean checkOnly;
 
+    @Option(names = "--model", paramLabel = "ID", split = ",",
+            defaultValue = io.kembed.core.model.ModelRegistry.DEFAULT_MODEL,
+            description = "Models whose vectors topics (<prefix>.vectors.v1.<model id>) to create and check; "
+                    + "comma-separated or repeated (default: ${DEFAULT-VALUE}).")
+    List<String> models;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -41,12 +47,12 @@ public final class TopicsCommand implements Callable<Integer> {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.requireBootstrapServers());
         TopicAdmin.Layout layout = new TopicAdmin.Layout(partitions, replicationFactor);
         try (Admin admin = Admin.create(props)) {
-            Set<String> created = checkOnly ? Set.of() : TopicAdmin.ensureTopics(admin, kafka.topics(), layout);
-            List<TopicAdmin.Mismatch> mismatches = TopicAdmin.check(admin, kafka.topics(), layout);
-            for (NewTopic t : TopicAdmin.definitions(kafka.topics(), layout)) {
+            Set<String> created = checkOnly ? Set.of() : TopicAdmin.ensureTopics(admin, kafka.topics(), layout, models);
+            List<TopicAdmin.Mismatch> mismatches = TopicAdmin.check(admin, kafka.topics(), layout, models);
+            for (NewTopic t : TopicAdmin.definitions(kafka.topics(), layout, models)) {
                 List<TopicAdmin.Mismatch> own = mismatches.stream().filter(m -> m.topic().equals(t.name())).toList();
                 String state = created.contains(t.name()) ? "created" : own.isEmpty() ? "ok" : "DIFFERS";
-                System.out.printf("%-28s %-8s partitions=%d rf=%d %s%n", t.name(), state, t.numPartitions(),
+                System.out.printf("%-40s %-8s partitions=%d rf=%d %s%n", t.name(), state, t.numPartitions(),
                         t.replicationFactor(), new TreeMap<>(t.configs()));
                 own.forEach(m -> System.out.printf("    %s is %s, expected %s%n", m.setting(), m.actual(),
                         m.expected()));

@@ -52,6 +52,11 @@ public final class WorkerCommand {
                         + "workers with the same id share the change topics' partitions.")
         String applicationId;
 
+        @Option(names = "--tenant", paramLabel = "TENANT",
+                description = "Embed this tenant's changes only, skipping the others' by their key (the new model's "
+                        + "worker of `kembed reembed start --tenant`, with its --application-id).")
+        String tenant;
+
         @Option(names = "--stream-threads", defaultValue = "0",
                 description = "Stream threads, each embedding its own partitions on one core (default: one per "
                         + "available processor).")
@@ -84,7 +89,7 @@ public final class WorkerCommand {
                 EmbedWorkerConfig config = EmbedWorkerConfig.defaults(kafka.requireBootstrapServers(),
                         encoder.spec(), stateDir).withTopics(kafka.topics())
                         .withKafkaProperties(kafka.clientProperties()).withApplicationId(applicationId)
-                        .withInteractiveLane(interactiveLane);
+                        .withInteractiveLane(interactiveLane).withTenant(tenant);
                 if (streamThreads > 0) {
                     config = config.withStreamThreads(streamThreads);
                 }
@@ -138,6 +143,19 @@ public final class WorkerCommand {
                 description = "Key prefix of the search cache in Redis (default: ${DEFAULT-VALUE}).")
         String redisKeyPrefix;
 
+        @Option(names = "--stale-interval", defaultValue = "PT0S", paramLabel = "DURATION",
+                description = "Every DURATION, count the collection's stale vectors (another model than its alias's, "
+                        + "older than the latest source version, missing) into the gauges "
+                        + "kembed_store_stale_vectors{collection,reason}; each count reads the change topics to "
+                        + "their end (default: ${DEFAULT-VALUE}, off).")
+        java.time.Duration staleInterval;
+
+        @Option(names = "--tenant", paramLabel = "TENANT",
+                description = "Write this tenant's vectors only (the new model's sink of `kembed reembed start "
+                        + "--tenant`, into --collection <tenant alias>__<model>); no alias is created: the cutover "
+                        + "makes the tenant's.")
+        String tenant;
+
         @Mixin
         KafkaOptions kafka;
 
@@ -157,14 +175,26 @@ public final class WorkerCommand {
             RedisSearchCache cache = redisUri == null || redisUri.isBlank() ? null
                     : RedisSearchCache.create(redisUri, SearchCacheConfig.defaults().withKeyPrefix(redisKeyPrefix));
             try (VectorStore store = storeOptions.open(modelOptions.spec())) {
+                // A first import makes the alias of a <alias>__<model> collection (searches go through it).
+                io.kembed.core.store.CollectionNames.aliasOfModelCollection(store.collection())
+                        .filter(alias -> tenant == null).ifPresent(alias -> {
+                    try (io.kembed.core.store.CollectionAliases aliases = storeOptions.aliases()) {
+                        if (aliases.createIfMissing(alias, store.collection())) {
+                            System.out.printf("alias %s -> %s created%n", alias, store.collection());
+                        }
+                    }
+                });
                 SinkWorkerConfig config = SinkWorkerConfig.defaults(kafka.requireBootstrapServers(),
-                        store.collection()).withTopics(kafka.topics()).withKafkaProperties(kafka.clientProperties());
+                        store.collection(), modelOptions.spec().id()).withTopics(kafka.topics())
+                        .withKafkaProperties(kafka.clientProperties()).withTenant(tenant);
                 CountDownLatch stopped = new CountDownLatch(1);
+                java.util.concurrent.ScheduledExecutorService staleCounter = staleInterval.isZero() ? null
+                        : startStaleCounter(store, registry);
                 // Closed on every way out (an interrupt too), before the store it writes to.
                 try (SinkWorker sink = cache == null ? SinkWorker.start(config, store, registry)
                         : SinkWorker.start(config, store, registry, cache::bumpGenerations);
                         OpsOptions.Running running = ops.start(registry, sink.health(), kafka, config.groupId(),
-                        List.of(config.topics().vectors()))) {
+                        List.of(config.vectorsTopic()))) {
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         sink.close();
                         stopped.countDown();
@@ -176,6 +206,10 @@ public final class WorkerCommand {
                         return INTERRUPTED;
                     }
                     return sink.failure() == null ? 0 : 1;
+                } finally {
+                    if (staleCounter != null) {
+                        staleCounter.shutdownNow();
+                    }
                 }
             } finally {
                 if (cache != null) {
@@ -185,6 +219,34 @@ public final class WorkerCommand {
                     Thread.currentThread().interrupt(); // restored once the sink and the store are closed
                 }
             }
+        }
+
+        /** Counts the stale vectors of {@code store} every {@code --stale-interval}, into gauges. */
+        private java.util.concurrent.ScheduledExecutorService startStaleCounter(VectorStore store,
+                PrometheusMeterRegistry registry) {
+            io.kembed.app.reembed.StaleVectors stale = new io.kembed.app.reembed.StaleVectors()
+                    .bind(registry, store.collection());
+            String alias = io.kembed.core.store.CollectionNames.alias(store.collection())
+                    .orElse(io.kembed.core.store.CollectionNames.DEFAULT_ALIAS);
+            java.util.concurrent.ScheduledExecutorService ex = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "kembed-stale-vectors");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            Map<String, Object> props = ReembedCommand.withBootstrap(kafka);
+            ex.scheduleWithFixedDelay(() -> {
+                try (io.kembed.core.store.CollectionAliases aliases = storeOptions.aliases()) {
+                    String model = aliases.resolve(alias).flatMap(c -> io.kembed.core.store.CollectionNames
+                            .model(alias, c)).map(m -> m.id()).orElse(modelOptions.spec().id());
+                    stale.refresh(store, model, io.kembed.app.reembed.SourceScan.latest(props, kafka.topics(),
+                            t -> true, false));
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(WorkerCommand.class).warn("stale-vector count failed: {}",
+                            e.toString());
+                }
+            }, 0, staleInterval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return ex;
         }
     }
 

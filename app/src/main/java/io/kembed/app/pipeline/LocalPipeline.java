@@ -63,13 +63,18 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, Object> adminProps = new java.util.HashMap<>(options.kafkaProperties());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.admin = Admin.create(adminProps);
-        TopicAdmin.ensureTopics(admin, options.topics(), options.layout());
+        TopicAdmin.ensureTopics(admin, options.topics(), options.layout(), List.of(options.model().id()));
         this.store = VectorStores.lucene(options.storeDir(), options.collection(), options.model().dims());
+        // A first import makes the alias of a <alias>__<model> collection (searches go through it).
+        io.kembed.core.store.CollectionNames.aliasOfModelCollection(options.collection()).ifPresent(alias ->
+                io.kembed.sink.lucene.LuceneAliases.open(options.storeDir()).createIfMissing(alias,
+                        options.collection()));
         EmbedWorkerConfig workerConfig = EmbedWorkerConfig.defaults(bootstrapServers, options.model(),
                 options.stateDir()).withTopics(options.topics()).withKafkaProperties(options.kafkaProperties())
                 .withInteractiveLane(interactiveLane);
         this.worker = EmbedWorker.start(workerConfig, encoder, registry);
-        SinkWorkerConfig sinkConfig = SinkWorkerConfig.defaults(bootstrapServers, options.collection())
+        SinkWorkerConfig sinkConfig = SinkWorkerConfig.defaults(bootstrapServers, options.collection(),
+                options.model().id())
                 .withTopics(options.topics()).withKafkaProperties(options.kafkaProperties());
         this.sink = SinkWorker.start(sinkConfig, store, new SimpleMeterRegistry(), this.searchCache::bumpGenerations);
     }
@@ -166,7 +171,7 @@ public final class LocalPipeline implements AutoCloseable {
                 options.topics().changeTopics()) > 0) {
             return false;
         }
-        return ConsumerLag.totalLag(admin, sink.groupId(), List.of(options.topics().vectors())) == 0;
+        return ConsumerLag.totalLag(admin, sink.groupId(), List.of(sink.config().vectorsTopic())) == 0;
     }
 
     /**

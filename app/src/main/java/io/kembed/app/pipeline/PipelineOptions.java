@@ -32,8 +32,20 @@ public record PipelineOptions(String bootstrapServers, TopicNames topics, TopicA
         kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
     }
 
-    /** The default collection of a model: {@code kembed__<model id>} (one collection per model). */
+    /** Shows every field, with the values of secret Kafka properties as {@code [redacted]}. */
+    @Override
+    public String toString() {
+        return "PipelineOptions[bootstrapServers=" + bootstrapServers + ", topics=" + topics.prefix() + ", layout="
+                + layout + ", model=" + model.id() + ", storeDir=" + storeDir + ", collection=" + collection
+                + ", stateDir=" + stateDir + ", kafkaProperties="
+                + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+    }
+
+    /**
+     * The default collection of a model: {@code kembed__<model id>} (one collection per model, behind the alias
+     * {@code kembed}; {@link io.kembed.core.store.CollectionNames}).
+     */
     public static String defaultCollection(ModelSpec model) {
-        return "kembed__" + model.id().replaceAll("[^a-zA-Z0-9_-]", "_");
+        return io.kembed.core.store.CollectionNames.of(io.kembed.core.store.CollectionNames.DEFAULT_ALIAS, model.id());
     }
 }

@@ -279,12 +279,12 @@ class InfraFilesTest {
         String sinkGroup = SinkWorkerConfig.defaultGroupId(PipelineOptions.defaultCollection(model));
         String requests = new RerankTopics(topics.prefix()).requests();
         Map<String, Set<String>> expectedTopics = Map.of("kembed-embed", Set.copyOf(topics.changeTopics()),
-                "kembed-sink", Set.of(topics.vectors()), "kembed-rerank", Set.of(requests));
+                "kembed-sink", Set.of(topics.vectors(model.id())), "kembed-rerank", Set.of(requests));
         Map<String, String> expectedGroup = Map.of("kembed-embed", embedGroup, "kembed-sink", sinkGroup,
                 "kembed-rerank", RerankWorker.Config.DEFAULT_GROUP_ID);
         Map<String, Integer> partitions = new HashMap<>();
         topics.changeTopics().forEach(t -> partitions.put(t, InfraFiles.partitions(t)));
-        partitions.put(topics.vectors(), InfraFiles.partitions(topics.vectors()));
+        partitions.put(topics.vectors(model.id()), InfraFiles.partitions(topics.vectors(model.id())));
         partitions.put(requests, RerankWorker.Config.DEFAULT_REQUEST_PARTITIONS);
 
         List<JsonNode> scaled = ofKind(objects, "ScaledObject");

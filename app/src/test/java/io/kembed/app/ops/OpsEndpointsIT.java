@@ -117,7 +117,8 @@ class OpsEndpointsIT {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // A short metadata age, so the sink sees the vectors topic soon after it is created below; no auto-creation
         // by the consumer's metadata request, which would create it with one partition first.
-        SinkWorkerConfig config = SinkWorkerConfig.defaults(kafka.bootstrapServers(), "ops")
+        SinkWorkerConfig config = SinkWorkerConfig.defaults(kafka.bootstrapServers(), "ops",
+                io.kembed.core.model.ModelRegistry.DEFAULT_MODEL)
                 .withTopics(topics).withKafkaProperties(Map.of("metadata.max.age.ms", "500",
                         "allow.auto.create.topics", "false"));
         try (VectorStore store = VectorStores.lucene(dir, "ops", dims);
@@ -143,16 +144,16 @@ class OpsEndpointsIT {
                             io.kembed.core.event.EntityKey.contact("t", "c" + i), 1, "m", dims, occurred, "T" + i,
                             List.of(new io.kembed.core.vector.ChunkVector(0, 3, false, "s",
                                     new float[] {1, 0, 0, 0})), 0);
-                    producer.send(new ProducerRecord<>(topics.vectors(),
+                    producer.send(new ProducerRecord<>(topics.vectors(io.kembed.core.model.ModelRegistry.DEFAULT_MODEL),
                             r.key().toKafkaKey().getBytes(StandardCharsets.UTF_8),
                             io.kembed.core.vector.EmbeddingRecordCodec.encode(r)));
                 }
-                producer.send(new ProducerRecord<>(topics.vectors(), "t/contact/bad".getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(topics.vectors(io.kembed.core.model.ModelRegistry.DEFAULT_MODEL), "t/contact/bad".getBytes(StandardCharsets.UTF_8),
                         "not a vectors record".getBytes(StandardCharsets.UTF_8)));
             }
             await("20 points in the store", () -> store.count("t") == 20);
             try (ConsumerLagGauges lag = ConsumerLagGauges.start(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers()), config.groupId(), List.of(topics.vectors()), registry,
+                    kafka.bootstrapServers()), config.groupId(), List.of(topics.vectors(io.kembed.core.model.ModelRegistry.DEFAULT_MODEL)), registry,
                     Duration.ofSeconds(1))) {
                 await(() -> "lag 0 on both partitions, last read " + lag.lastLag(), () -> lag.lastLag().size() == 2
                         && lag.lastLag().values().stream().allMatch(v -> v == 0));
@@ -167,7 +168,7 @@ class OpsEndpointsIT {
                 assertThat(m.sum("kembed_sink_poll_records_count")).isGreaterThanOrEqualTo(1.0);
                 assertThat(m.sum("kembed_sink_store_write_seconds_count")).isGreaterThanOrEqualTo(1.0);
                 assertThat(m.find("kembed_consumer_lag_records", "group", config.groupId(), "topic",
-                        topics.vectors())).hasSize(2).allSatisfy(s -> assertThat(s.value()).isZero());
+                        topics.vectors(io.kembed.core.model.ModelRegistry.DEFAULT_MODEL))).hasSize(2).allSatisfy(s -> assertThat(s.value()).isZero());
                 // Kafka's own consumer metrics, through Micrometer's KafkaClientMetrics.
                 assertThat(m.has("kafka_consumer_fetch_manager_records_consumed_total")).isTrue();
             }

@@ -51,7 +51,8 @@ class WorkerLogsIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     kafka.bootstrapServers()))) {
-                TopicAdmin.ensureTopics(admin, new TopicNames("logs"), new TopicAdmin.Layout(1, (short) 1));
+                TopicAdmin.ensureTopics(admin, new TopicNames("logs"), new TopicAdmin.Layout(1, (short) 1),
+                        java.util.List.of("all-minilm-l6-v2-q"));
             }
             System.setProperty("KEMBED_LOG_LEVEL", "INFO");
             System.setProperty("KEMBED_KAFKA_LOG_LEVEL", "INFO");

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -33,6 +36,13 @@ public final class ChangeEventCodec {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            // "{...}}" or two objects in one record are not one JSON value
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // ALLOW_COERCION_OF_SCALARS does not stop numbers and booleans becoming strings: a name of 7 is a
+            // producer bug, not the text "7"
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
 
     private final EventLimits limits;
@@ -98,6 +108,7 @@ public final class ChangeEventCodec {
      * @throws InvalidEventException as {@link #decode(String, byte[])}
      */
     public ChangeEvent decodeValue(byte[] value) {
+        checkUtf8(value);
         JsonNode tree;
         try {
             tree = MAPPER.readTree(value);
@@ -108,8 +119,12 @@ public final class ChangeEventCodec {
             throw new InvalidEventException(Reason.BAD_JSON, "event must be a JSON object");
         }
         JsonNode schemaNode = tree.get("schema");
-        if (schemaNode == null || !schemaNode.isTextual()) {
+        if (schemaNode == null || schemaNode.isNull()) {
             throw new InvalidEventException(Reason.MISSING_FIELD, "field 'schema' (string) is required");
+        }
+        if (!schemaNode.isTextual()) {
+            throw new InvalidEventException(Reason.WRONG_TYPE, "field 'schema' must be a string, got "
+                    + schemaNode.getNodeType());
         }
         EntityType type = EntityType.forSchema(schemaNode.asText());
         if (type == null) {
@@ -134,7 +149,10 @@ public final class ChangeEventCodec {
                     ? MAPPER.treeToValue(tree, ContactEvent.class)
                     : MAPPER.treeToValue(tree, DocumentEvent.class);
         } catch (InvalidFormatException e) {
-            throw new InvalidEventException(Reason.INVALID_VALUE, describe(e), e);
+            // a refused coercion (a number or boolean where a string belongs) is a wrong JSON type, not a bad value
+            boolean wrongType = e.getTargetType() == String.class
+                    && (e.getValue() instanceof Number || e.getValue() instanceof Boolean);
+            throw new InvalidEventException(wrongType ? Reason.WRONG_TYPE : Reason.INVALID_VALUE, describe(e), e);
         } catch (MismatchedInputException e) {
             throw new InvalidEventException(Reason.WRONG_TYPE, describe(e), e);
         } catch (JsonProcessingException e) {
@@ -180,6 +198,21 @@ public final class ChangeEventCodec {
                 throw new InvalidEventException(Reason.INVALID_VALUE,
                         "field '" + field + "' contains a control character at index " + i);
             }
+        }
+    }
+
+    /**
+     * Jackson's UTF-8 parser decodes overlong forms and encoded surrogates (CESU-8) instead of rejecting them; the
+     * JDK's decoder is strict, so a value that is not well-formed UTF-8 is rejected here, whatever it contains.
+     */
+    private static void checkUtf8(byte[] value) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(value));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidEventException(Reason.BAD_JSON, "not valid UTF-8 JSON: " + e, e);
         }
     }
 

@@ -49,6 +49,23 @@ public record EntityKey(String tenantId, EntityType type, String id) {
         return new EntityKey(decode(parts[0]), EntityType.fromWire(parts[1]), decode(parts[2]));
     }
 
+    /**
+     * The tenant of a key made by {@link #toKafkaKey()}, read without parsing the rest (a tenant filter's test).
+     *
+     * @return the decoded tenant, or null if {@code key} is null or has no {@code /}
+     */
+    public static String tenantOfKafkaKey(String key) {
+        int slash = key == null ? -1 : key.indexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        try {
+            return decode(key.substring(0, slash));
+        } catch (IllegalArgumentException e) {
+            return null; // a malformed percent-escape: no tenant
+        }
+    }
+
     @Override
     public String toString() {
         return toKafkaKey();

@@ -1,6 +1,8 @@
 package io.kembed.core.kafka;
 
+import io.kembed.core.model.ModelRegistry;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +36,23 @@ public final class TopicAdmin {
         public static final Layout EMBEDDED = new Layout(4, (short) 1);
     }
 
-    /** The topics with their configs: change and vectors topics compacted, the DLQ deleted after 14 days. */
+    /** {@link #definitions(TopicNames, Layout, Collection)} with the vectors topic of the registry's default model. */
     public static List<NewTopic> definitions(TopicNames names, Layout layout) {
+        return definitions(names, layout, List.of(ModelRegistry.DEFAULT_MODEL));
+    }
+
+    /**
+     * The topics with their configs: change topics and one vectors topic per model in {@code modelIds}
+     * ({@link TopicNames#vectors(String)}) compacted with {@code layout}'s partitions, the re-embed state topic
+     * compacted with one partition, the DLQ deleted after 14 days.
+     *
+     * @param modelIds the models whose vectors topics to define; at least one
+     * @throws IllegalArgumentException if {@code modelIds} is empty
+     */
+    public static List<NewTopic> definitions(TopicNames names, Layout layout, Collection<String> modelIds) {
+        if (modelIds.isEmpty()) {
+            throw new IllegalArgumentException("at least one model's vectors topic is needed");
+        }
         Map<String, String> compacted = Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 // Tombstones stay a day so a replaying consumer that lags less than that still sees the delete.
@@ -46,23 +63,41 @@ public final class TopicAdmin {
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(14)),
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
         List<NewTopic> topics = new ArrayList<>();
-        for (String t : List.of(names.contacts(), names.documents(), names.vectors())) {
+        List<String> partitioned = new ArrayList<>(List.of(names.contacts(), names.documents()));
+        new java.util.TreeSet<>(modelIds).forEach(m -> partitioned.add(names.vectors(m)));
+        for (String t : partitioned) {
             topics.add(new NewTopic(t, layout.partitions(), layout.replicationFactor()).configs(compacted));
         }
+        // One small record per alias, read whole by every reembed command: one partition keeps them in order.
+        topics.add(new NewTopic(names.reembeds(), 1, layout.replicationFactor()).configs(compacted));
         topics.add(new NewTopic(names.deadLetter(), 1, layout.replicationFactor()).configs(dlq));
         return topics;
     }
 
     /**
-     * Creates whichever of the topics is missing; existing topics are left as they are.
+     * Creates whichever of the topics is missing; existing topics are left as they are. Returns once the created
+     * topics' partitions serve requests ({@link #awaitPartitionsReady}).
      *
      * @return the names of the topics created
      * @throws IllegalStateException if the broker refuses or does not answer within 30 s
      */
     public static Set<String> ensureTopics(Admin admin, TopicNames names, Layout layout) {
+        return ensureTopics(admin, names, layout, List.of(ModelRegistry.DEFAULT_MODEL));
+    }
+
+    /**
+     * Creates whichever of the topics of {@link #definitions(TopicNames, Layout, Collection)} is missing; existing
+     * topics are left as they are. Returns once the created topics' partitions serve requests
+     * ({@link #awaitPartitionsReady}), so that the first records sent to them are not lost to KAFKA-15591.
+     *
+     * @return the names of the topics created
+     * @throws IllegalStateException if the broker refuses or does not answer within 30 s
+     */
+    public static Set<String> ensureTopics(Admin admin, TopicNames names, Layout layout,
+            Collection<String> modelIds) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = definitions(names, layout).stream()
+            List<NewTopic> missing = definitions(names, layout, modelIds).stream()
                     .filter(t -> !existing.contains(t.name()))
                     .toList();
             if (missing.isEmpty()) {
@@ -77,6 +112,7 @@ public final class TopicAdmin {
             }
             Set<String> created = new java.util.TreeSet<>();
             missing.forEach(t -> created.add(t.name()));
+            awaitPartitionsReady(admin, created, java.time.Duration.ofSeconds(30));
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -85,6 +121,47 @@ public final class TopicAdmin {
             throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
         }
     }
+    /**
+     * Waits until every partition of {@code topics} answers a ListOffsets request on its leader, that is until the
+     * leaders have applied the topics' creation (or a partition increase).
+     *
+     * <p>Why: an idempotent producer that sends to a partition its leader has not applied yet gets a retriable
+     * NOT_LEADER_OR_FOLLOWER for its first request while a later request can be appended; every retry of the
+     * first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until {@code delivery.timeout.ms} (120 s) expires its
+     * records (KAFKA-15591, also KAFKA-14312 and KAFKA-19880, fixed in Kafka by apache/kafka#23234; seen here
+     * with the 4.3.1 broker and client when a test sent right after creating a topic). Waiting for the leaders
+     * before the first send avoids the race.
+     *
+     * @param topics topic names; partitions are read from the cluster
+     * @param timeout how long to wait in all
+     * @throws IllegalStateException if a partition still has no serving leader after {@code timeout}
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static void awaitPartitionsReady(Admin admin, Collection<String> topics, java.time.Duration timeout)
+            throws InterruptedException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                        new java.util.HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                        d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(name,
+                                p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                last = e; // UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE: not yet
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("partitions of " + topics + " have no serving leader after " + timeout
+                + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
     /**
      * A difference between a topic on the cluster and its {@linkplain #definitions definition}.
      *
@@ -109,8 +186,13 @@ public final class TopicAdmin {
      * @throws IllegalStateException if the cluster does not answer within 30 s
      */
     public static List<Mismatch> check(Admin admin, TopicNames names, Layout layout) {
+        return check(admin, names, layout, List.of(ModelRegistry.DEFAULT_MODEL));
+    }
+
+    /** As {@link #check(Admin, TopicNames, Layout)}, with the vectors topics of {@code modelIds}. */
+    public static List<Mismatch> check(Admin admin, TopicNames names, Layout layout, Collection<String> modelIds) {
         try {
-            List<NewTopic> wanted = definitions(names, layout);
+            List<NewTopic> wanted = definitions(names, layout, modelIds);
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<Mismatch> out = new ArrayList<>();
             List<String> present = new ArrayList<>();

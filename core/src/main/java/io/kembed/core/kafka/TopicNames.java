@@ -10,8 +10,11 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code <prefix>.contacts.v1}, {@code <prefix>.documents.v1}: compacted change topics, the source of truth
  *       that a replay re-embeds from;</li>
- *   <li>{@code <prefix>.vectors.v1}: compacted, the latest vectors of each entity, written by the embed worker in
- *       transactions and read by the sink;</li>
+ *   <li>{@code <prefix>.vectors.v1.<model id>}: compacted, the latest vectors of each entity made by one model,
+ *       written by that model's embed worker in transactions and read by the sinks of that model's collections. One
+ *       topic per model: two models' records of one entity share a key ({@code tenant/type/id}), so in one compacted
+ *       topic compaction would keep only the last of them;</li>
+ *   <li>{@code <prefix>.reembeds}: compacted, the state of the re-embed of each alias (see {@code ReembedState});</li>
  *   <li>{@code <prefix>.dlq}: dead letters from every stage, with the reason in headers.</li>
  * </ul>
  */
@@ -42,8 +45,20 @@ public record TopicNames(String prefix) {
         return List.of(contacts(), documents());
     }
 
-    public String vectors() {
-        return prefix + ".vectors.v1";
+    /**
+     * The vectors topic of one model: {@code <prefix>.vectors.v1.<model id>}, characters Kafka does not allow in a
+     * topic name replaced by {@code _} (the registry's ids need none).
+     *
+     * @throws NullPointerException if {@code modelId} is null
+     */
+    public String vectors(String modelId) {
+        Objects.requireNonNull(modelId, "modelId");
+        return prefix + ".vectors.v1." + modelId.replaceAll("[^a-zA-Z0-9._-]", "_");
+    }
+
+    /** The compacted topic of re-embed states, keyed by alias: {@code <prefix>.reembeds}. */
+    public String reembeds() {
+        return prefix + ".reembeds";
     }
 
     public String deadLetter() {

@@ -19,7 +19,9 @@ public final class ReplyTopics {
     }
 
     /**
-     * Creates {@code topic} with {@code partitions} partitions and one-hour retention unless it exists.
+     * Creates {@code topic} with {@code partitions} partitions and one-hour retention unless it exists, and waits
+     * until its partitions serve requests, so that the first replies are not lost
+     * ({@link io.kembed.core.kafka.TopicAdmin#awaitPartitionsReady}).
      *
      * @param replicationFactor or -1 for the broker default
      * @throws IllegalStateException if the broker refuses or does not answer within 30 s
@@ -29,11 +31,16 @@ public final class ReplyTopics {
                 replicationFactor < 0 ? java.util.Optional.empty() : java.util.Optional.of(replicationFactor))
                 .configs(java.util.Map.of(TopicConfig.RETENTION_MS_CONFIG, REPLY_RETENTION_MS));
         try {
-            admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
+            try {
+                admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(),
+                            e.getCause());
+                }
             }
+            io.kembed.core.kafka.TopicAdmin.awaitPartitionsReady(admin, List.of(topic),
+                    java.time.Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + topic, e);

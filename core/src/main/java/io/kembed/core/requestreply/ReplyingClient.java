@@ -62,6 +62,13 @@ public final class ReplyingClient implements AutoCloseable {
             }
             kafkaProperties = Map.copyOf(kafkaProperties);
         }
+
+        /** Shows every field, with the values of secret Kafka properties as {@code [redacted]}. */
+        @Override
+        public String toString() {
+            return "Config[bootstrapServers=" + bootstrapServers + ", replyTopic=" + replyTopic + ", replyPartition="
+                    + replyPartition + ", kafkaProperties=" + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+        }
     }
 
     private final Config config;

@@ -65,6 +65,13 @@ public final class RequestServer implements AutoCloseable {
             }
             kafkaProperties = Map.copyOf(kafkaProperties);
         }
+
+        /** Shows every field, with the values of secret Kafka properties as {@code [redacted]}. */
+        @Override
+        public String toString() {
+            return "Config[bootstrapServers=" + bootstrapServers + ", requestsTopic=" + requestsTopic + ", groupId="
+                    + groupId + ", maxBatch=" + maxBatch + ", kafkaProperties=" + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+        }
     }
 
     private final Config config;

@@ -15,9 +15,10 @@ import java.util.UUID;
  * @param title display label of the entity
  * @param snippet start of the chunk's text (at most {@code ChunkVector.SNIPPET_CHARS} = 1,024 chars); the passage a
  *     reranker reads for this hit
+ * @param modelRevision revision of the model's weights ({@code ModelSpec.revision()}); empty when unknown
  */
 public record VectorPoint(EntityKey entity, int chunk, long version, String modelId, float[] vector, String title,
-        String snippet) {
+        String snippet, String modelRevision) {
 
     public VectorPoint {
         Objects.requireNonNull(entity, "entity");
@@ -25,6 +26,13 @@ public record VectorPoint(EntityKey entity, int chunk, long version, String mode
         Objects.requireNonNull(modelId, "modelId");
         title = title == null ? "" : title;
         snippet = snippet == null ? "" : snippet;
+        modelRevision = modelRevision == null ? "" : modelRevision;
+    }
+
+    /** A point whose model revision is not known (empty). */
+    public VectorPoint(EntityKey entity, int chunk, long version, String modelId, float[] vector, String title,
+            String snippet) {
+        this(entity, chunk, version, modelId, vector, title, snippet, "");
     }
 
     /** The deterministic point id: {@link PointIds#of(EntityKey, int)}. */

@@ -87,6 +87,17 @@ public interface VectorStore extends AutoCloseable {
      */
     long count(String tenantId);
 
+    /**
+     * Number of points (all tenants, delete markers excluded) whose {@link VectorPoint#modelId() model} is not
+     * {@code modelId}: vectors a search embedding its query with {@code modelId} must not be compared with.
+     *
+     * @throws UnsupportedOperationException if the backend cannot count by model (the default)
+     * @throws VectorStoreException if the backend fails (retriable)
+     */
+    default long countOtherModels(String modelId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot count by model");
+    }
+
     /** Makes every preceding write durable and searchable. */
     void flush();
 

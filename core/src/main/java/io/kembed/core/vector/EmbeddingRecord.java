@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param title display label of the entity (empty for deletes)
  * @param previousChunkCount chunks the entity had before this record; when it is more than {@code chunks.size()}
  *     the sink deletes the chunks left over (0 when unknown or not more)
+ * @param modelRevision the model's revision ({@link io.kembed.core.model.ModelSpec#revision()}, for example
+ *     {@code lc4j-1.20.0-beta30-int8}), so every stored vector says which weights made it; empty when unknown
+ *     (records written before revisions were recorded decode with it empty)
  */
 public record EmbeddingRecord(
         String schema,
@@ -35,7 +38,8 @@ public record EmbeddingRecord(
         Instant embeddedAt,
         String title,
         List<ChunkVector> chunks,
-        int previousChunkCount) {
+        int previousChunkCount,
+        String modelRevision) {
 
     public static final String SCHEMA = "vectors.v1";
 
@@ -46,6 +50,7 @@ public record EmbeddingRecord(
         Objects.requireNonNull(entityId, "entityId");
         chunks = chunks == null ? List.of() : List.copyOf(chunks);
         title = title == null ? "" : title;
+        modelRevision = modelRevision == null ? "" : modelRevision;
         for (ChunkVector c : chunks) {
             if (c.vector().length != dims) {
                 throw new IllegalArgumentException("chunk " + c.index() + " has " + c.vector().length
@@ -57,12 +62,18 @@ public record EmbeddingRecord(
     public static EmbeddingRecord upsert(EntityKey key, long version, String modelId, int dims, Instant occurredAt,
             String title, List<ChunkVector> chunks, int previousChunkCount) {
         return new EmbeddingRecord(SCHEMA, Op.UPSERT, key.tenantId(), key.type(), key.id(), version, modelId, dims,
-                occurredAt, Instant.now(), title, chunks, previousChunkCount);
+                occurredAt, Instant.now(), title, chunks, previousChunkCount, "");
     }
 
     public static EmbeddingRecord delete(EntityKey key, long version, String modelId, int dims, Instant occurredAt) {
         return new EmbeddingRecord(SCHEMA, Op.DELETE, key.tenantId(), key.type(), key.id(), version, modelId, dims,
-                occurredAt, Instant.now(), "", List.of(), 0);
+                occurredAt, Instant.now(), "", List.of(), 0, "");
+    }
+
+    /** This record stamped with the revision of the model that made it. */
+    public EmbeddingRecord withModelRevision(String revision) {
+        return new EmbeddingRecord(schema, op, tenantId, type, entityId, version, modelId, dims, occurredAt,
+                embeddedAt, title, chunks, previousChunkCount, revision);
     }
 
     /** For an upsert: the first chunk index the sink must delete, or -1 if no chunk is left over. */

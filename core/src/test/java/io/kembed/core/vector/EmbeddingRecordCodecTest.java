@@ -13,6 +13,18 @@ import org.junit.jupiter.api.Test;
 class EmbeddingRecordCodecTest {
 
     @Test
+    void modelRevision_roundTrips_andDecodesEmptyFromRecordsWrittenBeforeIt() {
+        EmbeddingRecord r = EmbeddingRecord.upsert(EntityKey.document("t", "d"), 4, "m", 2, null, "Title",
+                List.of(new ChunkVector(0, 3, false, "s", new float[] {0.6f, 0.8f})), 0).withModelRevision("rev-7");
+        assertThat(EmbeddingRecordCodec.decode(EmbeddingRecordCodec.encode(r)).modelRevision()).isEqualTo("rev-7");
+
+        String old = new String(EmbeddingRecordCodec.encode(r), StandardCharsets.UTF_8)
+                .replace(",\"modelRevision\":\"rev-7\"", "");
+        assertThat(old).doesNotContain("modelRevision");
+        assertThat(EmbeddingRecordCodec.decode(old.getBytes(StandardCharsets.UTF_8)).modelRevision()).isEmpty();
+    }
+
+    @Test
     void upsertRoundTrips_withExactFloats() {
         float[] v = {0.1f, -0.25f, Float.MIN_VALUE, 1e-8f};
         EmbeddingRecord r = EmbeddingRecord.upsert(EntityKey.document("t", "d"), 4, "m", 4,

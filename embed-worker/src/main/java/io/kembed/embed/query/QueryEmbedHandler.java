@@ -64,7 +64,7 @@ final class QueryEmbedHandler implements RequestHandler {
                 QueryEmbedRequest q;
                 try {
                     q = QueryEmbedCodec.decodeRequest(requests.get(i).payload());
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) { // whatever one request trips over must not fail its poll-mates
                     answers[i] = invalid(e.getMessage());
                     continue;
                 }

@@ -75,6 +75,14 @@ public final class QueryEmbedServer implements AutoCloseable {
         public Config withKafkaProperties(Map<String, Object> props) {
             return new Config(bootstrapServers, topics, groupId, requestPartitions, maxBatch, maxPollChars, props);
         }
+
+        /** Shows every field, with the values of secret Kafka properties as {@code [redacted]}. */
+        @Override
+        public String toString() {
+            return "Config[bootstrapServers=" + bootstrapServers + ", topics=" + topics.prefix() + ", groupId=" + groupId
+                    + ", requestPartitions=" + requestPartitions + ", maxBatch=" + maxBatch + ", maxPollChars="
+                    + maxPollChars + ", kafkaProperties=" + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+        }
     }
 
     /**

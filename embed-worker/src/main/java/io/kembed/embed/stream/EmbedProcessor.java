@@ -15,6 +15,8 @@ import io.kembed.embed.EmbedMetrics;
 import io.kembed.embed.InferenceLane;
 import io.kembed.embed.EmbedMetrics.Outcome;
 import io.kembed.embed.PassageEmbedding;
+import io.kembed.embed.PassageEncoder;
+import io.kembed.embed.EmbedWorkerConfig;
 import io.kembed.embed.TextChunk;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,6 +26,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -46,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *       a duplicate; a delete or tombstone is applied at once;</li>
  *   <li>an upsert whose text hash equals the embedded one produces no vector ({@code unchanged});</li>
  *   <li>other upserts wait in a changelogged buffer (one entry per entity: a newer version replaces an older
- *       one) and are embedded together, sorted by token length, when the buffer is full or the flush interval
- *       passes.</li>
+ *       one) and are embedded together, sorted by length, when the buffer is full or the flush interval
+ *       passes, within the stream thread's time budget between two polls; a change whose inference fails is
+ *       isolated by splitting its batch and dead-lettered (see {@link #flush()}).</li>
  * </ol>
  * Everything this processor writes (vectors, dead letters, both stores) commits in the same Kafka transaction
  * as the input offsets (exactly-once v2), so a crash never leaves half a batch behind.
@@ -56,13 +60,22 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbedProcessor.class);
 
+    /** Texts per embedding call of a flush: a slice's inference time is what the budget may overshoot by. */
+    static final int SLICE_TEXTS = 32;
+    /** Dead-letter reason of a change whose inference fails even alone. */
+    static final String EMBED_FAILED = "EMBED_FAILED";
+    /** Dead-letter reason of a record whose decoding failed in an unforeseen way (not an InvalidEventException). */
+    static final String DECODE_FAILED = "DECODE_FAILED";
+
     private final BiEncoder encoder;
+    private final PassageEncoder passages;
     private final InferenceLane lane;
     private final ChangeEventCodec codec;
     private final EmbedMetrics metrics;
     private final int maxPending;
     private final Duration flushInterval;
     private final int overlapTokens;
+    private final Duration flushBudget;
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, EntityState> states;
@@ -73,9 +86,11 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
 
     private static final long NONE_PENDING = Long.MIN_VALUE;
 
-    EmbedProcessor(BiEncoder encoder, InferenceLane lane, ChangeEventCodec codec, EmbedMetrics metrics,
-            int maxPending, Duration flushInterval, int overlapTokens) {
+    EmbedProcessor(BiEncoder encoder, PassageEncoder passages, InferenceLane lane, ChangeEventCodec codec,
+            EmbedMetrics metrics, int maxPending, Duration flushInterval, int overlapTokens, Duration flushBudget) {
         this.encoder = encoder;
+        this.passages = passages;
+        this.flushBudget = flushBudget;
         this.lane = lane;
         this.codec = codec;
         this.metrics = metrics;
@@ -116,6 +131,12 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         } catch (InvalidEventException e) {
             deadLetter(record.key(), record.value(), origin.topic(), origin.partition(), origin.offset(),
                     e.reason().name(), e);
+            return;
+        } catch (RuntimeException e) {
+            // Decoding is pure: anything else it throws is a decoder bug this record trips, not a worker fault.
+            // Dead-letter it rather than let the stream thread die and retry the same record forever.
+            deadLetter(record.key(), record.value(), origin.topic(), origin.partition(), origin.offset(),
+                    DECODE_FAILED, e);
             return;
         }
         String key = decoded.key().toKafkaKey();
@@ -170,14 +191,35 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         states.put(k, EntityState.deleted(version));
         EmbeddingRecord out = EmbeddingRecord.delete(key, version, encoder.spec().id(), encoder.spec().dims(),
-                event == null ? null : event.occurredAt());
+                event == null ? null : event.occurredAt()).withModelRevision(encoder.spec().revision());
         context.forward(new Record<>(k.getBytes(StandardCharsets.UTF_8), EmbeddingRecordCodec.encode(out),
                 context.currentSystemTimeMs()), EmbedTopology.VECTORS_SINK);
         metrics.count(Outcome.DELETED);
     }
 
-    /** Embeds every buffered change of this task in one length-sorted call and forwards the vectors. */
+    /**
+     * Embeds the buffered changes of this task and forwards their vectors, within this stream thread's time budget.
+     *
+     * <p><b>Bounded time.</b> Streams polls only between its processing loops, and every task of a thread flushes on
+     * that thread, so the budget ({@link EmbedWorkerConfig#flushBudget()}, half of {@code max.poll.interval.ms} or of
+     * the transaction timeout, whichever is smaller) counts from the thread's last poll ({@link PollClock}), not from
+     * the start of this flush. The changes are embedded in slices of similar length (at most {@link #SLICE_TEXTS}
+     * texts, a change never split); no slice starts once the budget is spent, and a flush whose thread has spent it
+     * already does nothing. What is left stays buffered (changelogged) and is due at once: the next punctuation after
+     * the next poll embeds it. So the time between two polls is at most the budget plus one slice plus the commit.
+     *
+     * <p><b>Poison isolation.</b> A slice whose inference fails is split in two and each half embedded again, down to
+     * the single change that fails, which goes to the dead-letter topic ({@code EMBED_FAILED}); the rest of the slice
+     * and every later change are embedded. A failure while the encoder is closed (shutdown) is rethrown instead, so
+     * the transaction aborts and nothing is dead-lettered for it.
+     */
     void flush() {
+        long start = System.nanoTime();
+        long deadline = PollClock.lastPollNanos(start) + flushBudget.toNanos();
+        if (start - deadline >= 0) {
+            metrics.flushDeferred(); // this thread has used its share of max.poll.interval.ms: wait for a poll
+            return;
+        }
         List<KeyValue<String, PendingChange>> items = new ArrayList<>();
         try (KeyValueIterator<String, PendingChange> it = pending.all()) {
             it.forEachRemaining(items::add);
@@ -186,32 +228,112 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         if (items.isEmpty()) {
             return;
         }
-        long start = System.nanoTime();
         List<Prepared> prepared = new ArrayList<>(items.size());
-        List<String> texts = new ArrayList<>();
         for (KeyValue<String, PendingChange> item : items) {
-            ChangeEvent event = codec.decodeValue(item.value.value());
-            List<String> chunkTexts = textsOf(event);
-            prepared.add(new Prepared(item.key, item.value, event, texts.size(), chunkTexts.size()));
-            texts.addAll(chunkTexts);
+            Prepared p = prepare(item.key, item.value);
+            if (p != null) {
+                prepared.add(p);
+            }
+        }
+        prepared.sort(Comparator.comparingInt(Prepared::chars));
+        int done = 0;
+        for (List<Prepared> slice : slices(prepared)) {
+            if (done > 0 && System.nanoTime() - deadline >= 0) {
+                // Out of budget: the rest stays buffered and is due now (embedded after the next poll).
+                oldestPendingMs = context.currentSystemTimeMs() - flushInterval.toMillis();
+                metrics.flushDeferred();
+                break;
+            }
+            embedIsolating(slice);
+            done += slice.size();
+        }
+        finishFlush(done, start);
+    }
+
+    /** Decodes a buffered change and cuts its texts; a change that cannot be is dead-lettered (null). */
+    private Prepared prepare(String key, PendingChange change) {
+        ChangeEvent event;
+        try {
+            // Validated when it was buffered; fails only if the limits changed since (a restart with other limits).
+            event = codec.decodeValue(change.value());
+        } catch (InvalidEventException e) {
+            pending.delete(key);
+            deadLetter(key.getBytes(StandardCharsets.UTF_8), change.value(), change.topic(), change.partition(),
+                    change.offset(), e.reason().name(), e);
+            return null;
+        }
+        try {
+            return new Prepared(key, change, event, textsOf(event));
+        } catch (RuntimeException e) {
+            if (!encoder.isOpen()) {
+                throw e;
+            }
+            pending.delete(key);
+            deadLetter(key.getBytes(StandardCharsets.UTF_8), change.value(), change.topic(), change.partition(),
+                    change.offset(), EMBED_FAILED, e);
+            return null;
+        }
+    }
+
+    /** Consecutive changes (sorted by length) grouped into slices of at most {@link #SLICE_TEXTS} texts. */
+    static <T> List<List<T>> slices(List<T> changes, java.util.function.ToIntFunction<T> textCount, int maxTexts) {
+        List<List<T>> out = new ArrayList<>();
+        List<T> current = new ArrayList<>();
+        int texts = 0;
+        for (T c : changes) {
+            int n = textCount.applyAsInt(c);
+            if (!current.isEmpty() && texts + n > maxTexts) {
+                out.add(current);
+                current = new ArrayList<>();
+                texts = 0;
+            }
+            current.add(c);
+            texts += n;
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    private static List<List<Prepared>> slices(List<Prepared> prepared) {
+        return slices(prepared, p -> p.texts().size(), SLICE_TEXTS);
+    }
+
+    /** Embeds a group of changes; if inference fails, splits it in two and retries each half (bisection). */
+    private void embedIsolating(List<Prepared> group) {
+        List<String> texts = new ArrayList<>();
+        for (Prepared p : group) {
+            texts.addAll(p.texts());
         }
         List<PassageEmbedding> vectors;
         try {
-            vectors = encoder.embedPassages(texts, lane);
-        } catch (RuntimeException batchFailure) {
-            LOG.warn("batch of {} changes failed to embed ({}); isolating the failing records one by one",
-                    prepared.size(), batchFailure.toString());
-            for (Prepared p : prepared) {
-                embedAlone(p, texts.subList(p.firstText, p.firstText + p.textCount));
+            vectors = passages.embed(texts, lane);
+        } catch (RuntimeException failure) {
+            if (!encoder.isOpen()) {
+                throw failure; // shutting down: abort the transaction, dead-letter nothing
             }
-            finishFlush(prepared.size(), start);
+            if (group.size() == 1) {
+                Prepared p = group.get(0);
+                pending.delete(p.key());
+                deadLetter(p.key().getBytes(StandardCharsets.UTF_8), p.change().value(), p.change().topic(),
+                        p.change().partition(), p.change().offset(), EMBED_FAILED, failure);
+                return;
+            }
+            LOG.warn("inference failed for a batch of {} changes ({}); splitting it to isolate the failing change",
+                    group.size(), failure.toString());
+            metrics.batchSplit();
+            int half = group.size() / 2;
+            embedIsolating(group.subList(0, half));
+            embedIsolating(group.subList(half, group.size()));
             return;
         }
-        for (Prepared p : prepared) {
-            emit(p, texts.subList(p.firstText, p.firstText + p.textCount),
-                    vectors.subList(p.firstText, p.firstText + p.textCount));
+        int first = 0;
+        for (Prepared p : group) {
+            int n = p.texts().size();
+            emit(p, p.texts(), vectors.subList(first, first + n));
+            first += n;
         }
-        finishFlush(prepared.size(), start);
     }
 
     private void finishFlush(int changes, long start) {
@@ -221,16 +343,6 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         // flushing) within one transaction, whose age is bounded by transaction.timeout.ms, and hold the vectors
         // back from read_committed consumers.
         context.commit();
-    }
-
-    private void embedAlone(Prepared p, List<String> texts) {
-        try {
-            emit(p, texts, encoder.embedPassages(texts, lane));
-        } catch (RuntimeException e) {
-            pending.delete(p.key);
-            deadLetter(p.key.getBytes(StandardCharsets.UTF_8), p.change.value(), p.change.topic(),
-                    p.change.partition(), p.change.offset(), "EMBED_FAILED", e);
-        }
     }
 
     private void emit(Prepared p, List<String> texts, List<PassageEmbedding> vectors) {
@@ -243,7 +355,8 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         EntityState previous = states.get(p.key);
         int previousChunks = previous == null || previous.deleted() ? 0 : previous.chunkCount();
         EmbeddingRecord out = EmbeddingRecord.upsert(p.event.key(), p.event.version(), encoder.spec().id(),
-                encoder.spec().dims(), p.event.occurredAt(), p.event.displayTitle(), chunks, previousChunks);
+                encoder.spec().dims(), p.event.occurredAt(), p.event.displayTitle(), chunks, previousChunks)
+                .withModelRevision(encoder.spec().revision());
         context.forward(new Record<>(p.key.getBytes(StandardCharsets.UTF_8), EmbeddingRecordCodec.encode(out),
                 context.currentSystemTimeMs()), EmbedTopology.VECTORS_SINK);
         states.put(p.key, new EntityState(p.event.version(), p.change.textHash(), chunks.size(), false));
@@ -306,6 +419,14 @@ final class EmbedProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
     }
 
-    private record Prepared(String key, PendingChange change, ChangeEvent event, int firstText, int textCount) {
+    private record Prepared(String key, PendingChange change, ChangeEvent event, List<String> texts) {
+
+        int chars() {
+            int n = 0;
+            for (String t : texts) {
+                n += t.length();
+            }
+            return n;
+        }
     }
 }

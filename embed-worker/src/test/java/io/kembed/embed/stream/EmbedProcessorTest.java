@@ -16,6 +16,10 @@ import io.kembed.embed.BiEncoder;
 import io.kembed.embed.EmbedMetrics;
 import io.kembed.embed.EmbedMetrics.Outcome;
 import io.kembed.embed.EmbedWorkerConfig;
+import io.kembed.embed.EmbeddingException;
+import io.kembed.embed.PassageEncoder;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.kembed.embed.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -75,17 +79,26 @@ class EmbedProcessorTest {
     }
 
     private void start(int maxPending) {
+        start(maxPending, Map.of(), encoder::embedPassages);
+    }
+
+    /** Restarts the driver with these Kafka properties and this embedding call (a failure-injecting seam). */
+    private void start(int maxPending, Map<String, Object> kafkaProperties, PassageEncoder passages) {
+        if (driver != null) {
+            driver.close();
+        }
         EmbedWorkerConfig config = new EmbedWorkerConfig("unused:9092", null, TOPICS, encoder.spec(), maxPending,
-                Duration.ofSeconds(1), Duration.ofMillis(100), 16, null, stateDir, 1, Map.of());
+                Duration.ofSeconds(1), Duration.ofMillis(100), 16, null, stateDir, 1, kafkaProperties);
         metrics = new EmbedMetrics(new SimpleMeterRegistry(), encoder.spec().id());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(EmbedTopology.build(config, encoder, metrics), props);
+        driver = new TopologyTestDriver(EmbedTopology.build(config, encoder, passages, metrics,
+                io.kembed.embed.InferenceLane.UNGATED), props);
         contacts = driver.createInputTopic(TOPICS.contacts(), new ByteArraySerializer(), new ByteArraySerializer());
         documents = driver.createInputTopic(TOPICS.documents(), new ByteArraySerializer(), new ByteArraySerializer());
-        vectors = driver.createOutputTopic(TOPICS.vectors(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        vectors = driver.createOutputTopic(TOPICS.vectors(encoder.spec().id()), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         dlq = driver.createOutputTopic(TOPICS.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -125,6 +138,8 @@ class EmbedProcessorTest {
         assertThat(r.op()).isEqualTo(Op.UPSERT);
         assertThat(r.version()).isEqualTo(1);
         assertThat(r.modelId()).isEqualTo("all-minilm-l6-v2-q");
+        assertThat(r.modelRevision()).isEqualTo("lc4j-1.20.0-beta30-int8") // the weights' revision, per vector
+                .isEqualTo(io.kembed.core.model.ModelRegistry.get("all-minilm-l6-v2-q").revision());
         assertThat(r.chunks()).hasSize(1);
         assertThat(r.chunks().get(0).vector()).hasSize(384);
         assertThat(FloatVectors.norm(r.chunks().get(0).vector())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
@@ -149,6 +164,73 @@ class EmbedProcessorTest {
             send(ContactEvent.upsert("acme", "c-" + i, 1, "Person " + i, "Acme", "Engineer", "Works on " + i, null));
         }
         assertThat(output()).hasSize(3);
+    }
+
+    /** Fails, like an ONNX Runtime error would, every embedding call whose texts include one with "POISON". */
+    private static PassageEncoder poisoned(AtomicInteger calls) {
+        return (texts, lane) -> {
+            calls.incrementAndGet();
+            if (texts.stream().anyMatch(t -> t.contains("POISON"))) {
+                throw new EmbeddingException("injected inference failure for a marked text", null);
+            }
+            return encoder.embedPassages(texts, lane);
+        };
+    }
+
+    @Test
+    void inferenceFailure_isIsolatedBySplittingTheBatch_deadLettered_andTheRestIsEmbedded() {
+        AtomicInteger calls = new AtomicInteger();
+        start(8, Map.of(), poisoned(calls));
+        for (int i = 0; i < 8; i++) {
+            String notes = i == 5 ? "POISON pill number " + i : "Works on topic " + i;
+            send(ContactEvent.upsert("acme", "p-" + i, 1, "Person " + i, "Acme", "Engineer", notes, null));
+        }
+        List<EmbeddingRecord> out = output();
+        assertThat(out).extracting(r -> r.key().id())
+                .containsExactlyInAnyOrder("p-0", "p-1", "p-2", "p-3", "p-4", "p-6", "p-7");
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).singleElement().satisfies(r -> {
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).endsWith("/p-5");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.REASON)).isEqualTo("EMBED_FAILED");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("5");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.EXCEPTION_CLASS)).endsWith("EmbeddingException");
+            assertThat(codec.decodeValue(r.value()).embeddableText()).contains("POISON");
+        });
+        // 8 -> 4+4 -> 2+2 -> 1+1: three splits on the poison's path, one call per half
+        assertThat(metrics.batchSplits()).isEqualTo(3);
+        assertThat(calls.get()).isEqualTo(7);
+        assertThat(metrics.total(Outcome.DEAD_LETTERED)).isEqualTo(1);
+        assertThat(metrics.pending()).isZero();
+
+        // the partition is not blocked: later changes, and a new version of the poisoned entity, are embedded
+        send(ContactEvent.upsert("acme", "p-8", 1, "Person 8", "Acme", "Engineer", "Later change.", null));
+        send(ContactEvent.upsert("acme", "p-5", 2, "Person 5", "Acme", "Engineer", "Healthy now.", null));
+        flush();
+        assertThat(output()).extracting(r -> r.key().id()).containsExactlyInAnyOrder("p-8", "p-5");
+    }
+
+    @Test
+    void flushOverItsTimeBudget_leavesTheRestBuffered_andEmbedsItAtTheNextFlush() {
+        // max.poll.interval.ms 2 ms: a budget of 1 ms, so only the first slice (32 texts) of a flush runs
+        start(40, Map.of("consumer.max.poll.interval.ms", "2"), encoder::embedPassages);
+        for (int i = 0; i < 40; i++) {
+            send(ContactEvent.upsert("acme", "b-" + i, 1, "Person " + i, "Acme", "Engineer", "Topic " + i, null));
+        }
+        assertThat(output()).as("first slice of the full buffer").hasSize(EmbedProcessor.SLICE_TEXTS);
+        assertThat(metrics.pending()).isEqualTo(40 - EmbedProcessor.SLICE_TEXTS);
+        assertThat(metrics.flushesDeferred()).isEqualTo(1);
+        driver.advanceWallClockTime(Duration.ofMillis(300)); // due at once, not after another flush interval
+        assertThat(output()).hasSize(40 - EmbedProcessor.SLICE_TEXTS);
+        assertThat(metrics.pending()).isZero();
+        assertThat(metrics.total(Outcome.EMBEDDED)).isEqualTo(40);
+    }
+
+    @Test
+    void slices_keepChangesWhole_andHoldAtMostTheTextLimit_unlessOneChangeAloneExceedsIt() {
+        List<Integer> textCounts = List.of(1, 1, 30, 2, 40, 3);
+        List<List<Integer>> slices = EmbedProcessor.slices(textCounts, n -> n, 32);
+        assertThat(slices).containsExactly(List.of(1, 1, 30), List.of(2), List.of(40), List.of(3));
+        assertThat(EmbedProcessor.slices(new ArrayList<Integer>(), n -> n, 32)).isEmpty();
     }
 
     @Test

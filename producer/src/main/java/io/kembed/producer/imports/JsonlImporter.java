@@ -180,7 +180,7 @@ public final class JsonlImporter {
             }
             ChangeEvent event;
             try {
-                event = RowMapper.map(RowMapper.parse(line.bytes()), mapping, nowMillis);
+                event = RowMapper.map(RowMapper.parse(line.bytes()), mapping, nowMillis, clock.instant());
             } catch (RowMappingException e) {
                 reject(line, e.reason().name(), e.getMessage());
                 return;

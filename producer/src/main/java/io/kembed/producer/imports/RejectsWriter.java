@@ -10,28 +10,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Writes {@link Rejection}s as JSONL: {@code {"line":…,"reason":…,"message":…,"original":…}}. Not thread-safe. */
+/**
+ * Writes {@link Rejection}s as JSONL: {@code {"line":…,"reason":…,"message":…,"original":…}}. The file is created on
+ * the first rejection only, so a clean import leaves nothing behind (and no stale file from an earlier run: it is
+ * removed when the writer is created). Not thread-safe.
+ */
 final class RejectsWriter implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final BufferedWriter out;
+    private final Path file;
+    private BufferedWriter out;
 
-    private RejectsWriter(BufferedWriter out) {
-        this.out = out;
+    private RejectsWriter(Path file) {
+        this.file = file;
     }
 
-    /** Creates or truncates {@code file}, creating missing parent directories. */
+    /** Removes an earlier run's {@code file}; the file is written (with missing parents) from the first rejection. */
     static RejectsWriter create(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        return new RejectsWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        Files.deleteIfExists(file);
+        return new RejectsWriter(file);
     }
 
     void write(Rejection r) throws IOException {
+        if (out == null) {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        }
         out.write(toJson(r));
         out.write('\n');
     }
@@ -52,6 +61,8 @@ final class RejectsWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        out.close();
+        if (out != null) {
+            out.close();
+        }
     }
 }

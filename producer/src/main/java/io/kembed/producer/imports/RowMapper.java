@@ -68,6 +68,17 @@ public final class RowMapper {
      *     JSON type
      */
     public static ChangeEvent map(JsonNode row, FieldMapping mapping, long nowMillis) {
+        return map(row, mapping, nowMillis, null);
+    }
+
+    /**
+     * As {@link #map(JsonNode, FieldMapping, long)}, stamping the event's {@code occurredAt}: an import passes the
+     * time it read the row, so the sink's end-to-end latency ({@code kembed.pipeline.latency}) covers imported
+     * changes too (the rows carry no change time of their own).
+     *
+     * @param occurredAt the event's {@code occurredAt}, or null for none
+     */
+    public static ChangeEvent map(JsonNode row, FieldMapping mapping, long nowMillis, java.time.Instant occurredAt) {
         String id = requiredText(row, mapping.idField(), Reason.MISSING_ID, "id");
         String tenant = mapping.tenant().constant() != null
                 ? mapping.tenant().constant()
@@ -90,11 +101,11 @@ public final class RowMapper {
             }
         });
         if (mapping.type() == EntityType.CONTACT) {
-            return new ContactEvent(ContactEvent.SCHEMA, Op.UPSERT, tenant, id, version, null, text.get("name"),
+            return new ContactEvent(ContactEvent.SCHEMA, Op.UPSERT, tenant, id, version, occurredAt, text.get("name"),
                     text.get("company"), text.get("title"), text.get("notes"), lists.get("tags"),
                     lists.get("emails"), lists.get("phones"), map);
         }
-        return new DocumentEvent(DocumentEvent.SCHEMA, Op.UPSERT, tenant, id, version, null, text.get("title"),
+        return new DocumentEvent(DocumentEvent.SCHEMA, Op.UPSERT, tenant, id, version, occurredAt, text.get("title"),
                 text.get("body"), text.get("url"), text.get("lang"), map);
     }
 

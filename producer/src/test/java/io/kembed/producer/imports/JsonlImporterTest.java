@@ -96,6 +96,23 @@ class JsonlImporterTest {
     }
 
     @Test
+    void cleanImport_leavesNoRejectsFile_andRemovesAStaleOne_andStampsOccurredAt() throws Exception {
+        Files.createDirectories(rejects.getParent());
+        Files.writeString(rejects, "{\"line\":1,\"reason\":\"from an earlier run\"}\n");
+        FailingProducer producer = new FailingProducer(r -> false, null);
+
+        ImportSummary summary = importer(producer).run(input, ImportOptions.defaults(rejects).withMaxLines(2),
+                listener);
+
+        assertThat(summary.published()).isEqualTo(2);
+        assertThat(summary.rejected()).isZero();
+        assertThat(rejects).doesNotExist();
+        assertThat(producer.history()).allSatisfy(r -> assertThat(new ChangeEventCodec()
+                .decode(new String(r.key(), StandardCharsets.UTF_8), r.value()).event().occurredAt())
+                .isEqualTo(java.time.Instant.ofEpochMilli(NOW)));
+    }
+
+    @Test
     void recordRefusedByKafka_isRejected_andTheImportGoesOn() throws Exception {
         FailingProducer producer = new FailingProducer(
                 r -> new String(r.key(), StandardCharsets.UTF_8).endsWith("000243429028-82"),

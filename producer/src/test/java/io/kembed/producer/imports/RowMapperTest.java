@@ -24,6 +24,16 @@ class RowMapperTest {
     private static final long NOW = 1_700_000_000_000L;
 
     @Test
+    void occurredAt_isStampedWhenGiven_andNullOtherwise() throws IOException {
+        JsonNode row = RowMapper.parse(resource("eu-row-000005130904-53.json"));
+        java.time.Instant read = java.time.Instant.parse("2026-11-22T04:40:00Z");
+
+        assertThat(RowMapper.map(row, MappingPresets.euTransparencyRegister("eu"), NOW, read).occurredAt())
+                .isEqualTo(read);
+        assertThat(RowMapper.map(row, MappingPresets.euTransparencyRegister("eu"), NOW).occurredAt()).isNull();
+    }
+
+    @Test
     void euPreset_mapsARealRow_rejoiningTheEconomyArea() throws IOException {
         JsonNode row = RowMapper.parse(resource("eu-row-000005130904-53.json"));
 

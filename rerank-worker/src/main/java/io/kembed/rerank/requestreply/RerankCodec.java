@@ -36,7 +36,11 @@ final class RerankCodec {
             throw new IllegalArgumentException("empty " + type.getSimpleName());
         }
         try {
-            return MAPPER.readValue(bytes, type);
+            T value = MAPPER.readValue(bytes, type);
+            if (value == null) { // the JSON literal null: without this check the caller's validate() would throw NPE
+                throw new IllegalArgumentException("not a " + type.getSimpleName() + ": JSON null");
+            }
+            return value;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {

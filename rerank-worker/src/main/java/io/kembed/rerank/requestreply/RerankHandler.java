@@ -67,7 +67,7 @@ final class RerankHandler implements RequestHandler {
             RerankRequest rr;
             try {
                 rr = RerankCodec.decodeRequest(request.payload());
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) { // whatever one request trips over must not fail its poll-mates
                 replies[slot] = invalid(e.getMessage());
                 continue;
             }

@@ -92,6 +92,14 @@ public final class RerankWorker implements AutoCloseable {
             return new Config(bootstrapServers, topics, DEFAULT_GROUP_ID, DEFAULT_REQUEST_PARTITIONS,
                     DEFAULT_MAX_BATCH, DEFAULT_MAX_BATCH_PASSAGES, Map.of());
         }
+
+        /** Shows every field, with the values of secret Kafka properties as {@code [redacted]}. */
+        @Override
+        public String toString() {
+            return "Config[bootstrapServers=" + bootstrapServers + ", topics=" + topics.prefix() + ", groupId=" + groupId
+                    + ", requestPartitions=" + requestPartitions + ", maxBatch=" + maxBatch + ", maxBatchPassages="
+                    + maxBatchPassages + ", kafkaProperties=" + io.kembed.core.ops.Redaction.redact(kafkaProperties) + "]";
+        }
     }
 
     /** Counters of this worker; the server's own (expired on arrival, malformed) are in {@link #serverCounters()}. */

@@ -94,6 +94,19 @@ class RerankHandlerTest {
     }
 
     @Test
+    void jsonNullRequest_isInvalid_andDoesNotFailItsPollMates() {
+        Stub stub = new Stub();
+        RerankHandler handler = new RerankHandler(stub, 100, CLOCK, nanos -> { });
+        List<Reply> replies = handler.handle(List.of(
+                new Request("null", "replies", 0, NOW + 1000, null, "null".getBytes(StandardCharsets.UTF_8)),
+                request("good", NOW + 1000, new RerankRequest("good", List.of("a", "b"), 1))));
+        assertThat(decode(replies.get(0)).error().code()).isEqualTo(RerankErrorCode.INVALID_REQUEST);
+        assertThat(decode(replies.get(1)).error()).isNull();
+        assertThat(decode(replies.get(1)).results()).hasSize(1);
+        assertThat(stub.queries).containsExactly("good");
+    }
+
+    @Test
     void requestWhoseDeadlinePassed_isDroppedWithoutScoring() {
         Stub stub = new Stub();
         RerankHandler handler = new RerankHandler(stub, 100, CLOCK, nanos -> { });

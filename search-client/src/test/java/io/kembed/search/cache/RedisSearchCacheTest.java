@@ -106,4 +106,17 @@ class RedisSearchCacheTest {
             assertThat(down.failures()).isEqualTo(4);
         }
     }
+
+    @Test
+    void bumpsThatFail_areOwedPerTenant_untilRedisAnswers() {
+        try (RedisSearchCache down = RedisSearchCache.create("redis://127.0.0.1:1", SearchCacheConfig.defaults())) {
+            down.bumpGenerations(Set.of("a", "b"));
+            down.bumpGenerations(Set.of("a"));
+            assertThat(down.pendingBumps()).as("one owed bump per tenant").isEqualTo(2);
+        }
+        // Redis answering: nothing is owed, and each bump is one increment.
+        cache.bumpGenerations(Set.of("a"));
+        assertThat(cache.pendingBumps()).isZero();
+        assertThat(cache.generation("a")).hasValue(1);
+    }
 }

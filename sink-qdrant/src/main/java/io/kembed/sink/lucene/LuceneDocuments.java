@@ -34,6 +34,8 @@ final class LuceneDocuments {
     static final String CHUNK = "chunk";
     static final String VERSION = "version";
     static final String MODEL_ID = "model_id";
+    /** Stored only: the revision of the model's weights ({@code VectorPoint.modelRevision()}). */
+    static final String MODEL_REVISION = "model_revision";
     static final String TITLE = "title";
     static final String SNIPPET = "snippet";
     static final String VECTOR = "vector";
@@ -64,6 +66,7 @@ final class LuceneDocuments {
         doc.add(new LongPoint(VERSION, point.version()));
         doc.add(new StoredField(VERSION, point.version()));
         doc.add(new StringField(MODEL_ID, point.modelId(), Field.Store.YES));
+        doc.add(new StoredField(MODEL_REVISION, point.modelRevision()));
         doc.add(new StoredField(TITLE, point.title()));
         doc.add(new StoredField(SNIPPET, point.snippet()));
         doc.add(new KnnFloatVectorField(VECTOR, unitVector, SIMILARITY));
@@ -107,6 +110,14 @@ final class LuceneDocuments {
         return new BooleanQuery.Builder()
                 .add(tenantId == null ? new MatchAllDocsQuery() : tenant(tenantId), Occur.FILTER)
                 .add(new TermQuery(new Term(DELETED, "true")), Occur.MUST_NOT)
+                .build();
+    }
+
+    /** Matches the points (not the delete markers) of every tenant made by another model than {@code modelId}. */
+    static Query otherModels(String modelId) {
+        return new BooleanQuery.Builder()
+                .add(points(null), Occur.FILTER)
+                .add(new TermQuery(new Term(MODEL_ID, modelId)), Occur.MUST_NOT)
                 .build();
     }
 

@@ -55,7 +55,9 @@ import org.apache.lucene.util.IOUtils;
  * neighbours per node ({@code DEFAULT_MAX_CONN}, "M") and a beam of {@value #HNSW_BEAM_WIDTH} candidates while
  * building the graph ({@code DEFAULT_BEAM_WIDTH}). The tenant filter runs inside the kNN query: Lucene explores the
  * graph only through that tenant's documents and switches to an exact scan when the tenant has few of them, so a
- * search returns up to {@code k} of the tenant's points even when other tenants hold most of the index.
+ * search returns up to {@code k} of the tenant's points even when other tenants hold most of the index. When the
+ * graph walk still ends short of {@code k} (many identical vectors), the search is repeated as an exact scan of the
+ * tenant's points (up to {@value #MAX_EXACT_RETRY} of them).
  *
  * <p><b>Delete markers.</b> {@link #tombstone} leaves one document per deleted entity with the id
  * {@code PointIds.marker(entity)}, the entity fields, chunk {@value PointIds#MARKER_CHUNK}, the delete's version,
@@ -78,6 +80,28 @@ public final class LuceneVectorStore implements VectorStore {
     /** HNSW candidates kept while inserting: {@code Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH}. */
     public static final int HNSW_BEAM_WIDTH = Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH;
 
+    /**
+     * Most points of a tenant scanned exactly when the graph search returned fewer than {@code k} hits: the scan
+     * costs one dot product per point (about 4 ms for 10,000 points of 384 dims), so a larger tenant keeps the
+     * graph's answer.
+     */
+    static final int MAX_EXACT_RETRY = 10_000;
+
+    /**
+     * Smallest HNSW beam (Lucene's {@code k} in {@code KnnFloatVectorQuery}) a search walks with, whatever the
+     * top-k asked for: 100, the {@code ef} that HNSW recall tables commonly start from (Malkov and Yashunin, 2018,
+     * "Efficient and robust approximate nearest neighbor search using HNSW graphs"), at a cost of about 100 dot
+     * products more than a k=1 walk.
+     */
+    static final int MIN_BEAM = 100;
+
+    /**
+     * Qdrant's default {@code full_scan_threshold}, 10,000 KB of vectors (Qdrant documentation, "Indexing": below it
+     * a filtered search scans instead of walking the HNSW graph): the same here, so a tenant with fewer points than
+     * that many KB of {@code float[dims]} is searched exactly (6,666 points at 384 dims, a few ms at most).
+     */
+    static final int FULL_SCAN_THRESHOLD_KB = 10_000;
+
     /** Largest vector Lucene 9 indexes by default: {@code KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS}. */
     public static final int MAX_DIMS = KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS;
 
@@ -86,6 +110,8 @@ public final class LuceneVectorStore implements VectorStore {
 
     private final String collection;
     private final int dims;
+    /** Tenants with at most this many points are searched exactly ({@link #FULL_SCAN_THRESHOLD_KB}). */
+    private final int exactScanMaxPoints;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -98,6 +124,7 @@ public final class LuceneVectorStore implements VectorStore {
             SearcherManager searchers) {
         this.collection = collection;
         this.dims = dims;
+        this.exactScanMaxPoints = FULL_SCAN_THRESHOLD_KB * 1024 / (dims * Float.BYTES);
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
@@ -259,8 +286,32 @@ public final class LuceneVectorStore implements VectorStore {
         return withSearcher(searcher -> {
             // Lucene sizes its result queue by k: cap it by the documents there are.
             int n = Math.min(k, Math.max(1, searcher.getIndexReader().numDocs()));
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(LuceneDocuments.VECTOR, unitQuery, n,
-                    LuceneDocuments.tenant(tenantId)), n);
+            int owned = searcher.count(LuceneDocuments.points(tenantId));
+            if (owned == 0) {
+                return List.of();
+            }
+            TopDocs top;
+            if (owned <= exactScanMaxPoints) {
+                // A small tenant is scanned exactly, as Qdrant does below its full_scan_threshold: Lucene scans
+                // when the filter matches at most k documents, so ask for all of them and keep the best n.
+                top = searcher.search(new KnnFloatVectorQuery(LuceneDocuments.VECTOR, unitQuery, owned,
+                        LuceneDocuments.tenant(tenantId)), n);
+            } else {
+                // Lucene's k is also the HNSW beam width (efSearch): a k=1 walk is greedy and stops at the first
+                // local optimum, often a near-duplicate of the nearest point. Walk with at least MIN_BEAM.
+                top = searcher.search(new KnnFloatVectorQuery(LuceneDocuments.VECTOR, unitQuery,
+                        Math.max(n, MIN_BEAM), LuceneDocuments.tenant(tenantId)), n);
+            }
+            if (top.scoreDocs.length < n) {
+                // The graph walk can end short of k when many vectors are identical (the same text in many
+                // entities or tenants): HNSW's diversity rule links few of the copies. Lucene scans exactly when
+                // the filter matches at most k documents, so ask again for all of the tenant's points.
+                if (owned > top.scoreDocs.length) {
+                    int all = Math.min(owned, MAX_EXACT_RETRY);
+                    top = searcher.search(new KnnFloatVectorQuery(LuceneDocuments.VECTOR, unitQuery, all,
+                            LuceneDocuments.tenant(tenantId)), n);
+                }
+            }
             StoredFields stored = searcher.storedFields();
             List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
             for (ScoreDoc sd : top.scoreDocs) {
@@ -273,6 +324,11 @@ public final class LuceneVectorStore implements VectorStore {
     @Override
     public long count(String tenantId) {
         return withSearcher(searcher -> (long) searcher.count(LuceneDocuments.points(tenantId)));
+    }
+
+    @Override
+    public long countOtherModels(String modelId) {
+        return withSearcher(searcher -> (long) searcher.count(LuceneDocuments.otherModels(modelId)));
     }
 
     /** Commits (durable on disk) and refreshes the searcher (visible to {@link #search} and {@link #count}). */

@@ -40,6 +40,8 @@ final class QdrantPoints {
     static final String CHUNK = "chunk";
     static final String VERSION = "version";
     static final String MODEL_ID = "model_id";
+    /** The revision of the model's weights ({@code VectorPoint.modelRevision()}); payload only, not indexed. */
+    static final String MODEL_REVISION = "model_revision";
     static final String TITLE = "title";
     static final String SNIPPET = "snippet";
     /** Payload flag of a delete marker; absent on points. */
@@ -60,6 +62,7 @@ final class QdrantPoints {
                         CHUNK, value(p.chunk()),
                         VERSION, value(p.version()),
                         MODEL_ID, value(p.modelId()),
+                        MODEL_REVISION, value(p.modelRevision()),
                         TITLE, value(p.title()),
                         SNIPPET, value(p.snippet())))
                 .build();
@@ -87,6 +90,12 @@ final class QdrantPoints {
     }
 
     /** Every point of {@code tenantId}, or of every tenant when it is null; never a delete marker. */
+    /** Points (not markers) of every tenant made by another model than {@code modelId}. */
+    static Filter otherModels(String modelId) {
+        return Filter.newBuilder().addMustNot(match(DELETED, true)).addMustNot(matchKeyword(MODEL_ID, modelId))
+                .build();
+    }
+
     static Filter tenant(String tenantId) {
         Filter.Builder f = Filter.newBuilder().addMustNot(match(DELETED, true));
         if (tenantId != null) {

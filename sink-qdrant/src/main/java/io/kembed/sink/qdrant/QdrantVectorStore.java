@@ -277,6 +277,13 @@ public final class QdrantVectorStore implements VectorStore {
                 "count in '" + collection + "'");
     }
 
+    @Override
+    public long countOtherModels(String modelId) {
+        ensureOpen();
+        return GrpcCalls.await(client.countAsync(collection, QdrantPoints.otherModels(modelId), true, timeout),
+                timeout, "count other models in '" + collection + "'");
+    }
+
     /** No-op: every write already waited for Qdrant to apply it ({@code wait=true}). */
     @Override
     public void flush() {

@@ -91,4 +91,33 @@ class LuceneVectorStoreTest extends VectorStoreContract {
         assertThatThrownBy(() -> store.upsert(List.of(point(EntityKey.document("t1", "a"), 0, 1, v))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void topOne_findsTheExactPoint_amongManyNearDuplicates() {
+        // 400 points close to one another (like the vectors of "Valid neighbour number 123" texts): with Lucene's k
+        // doubling as the HNSW beam width, a k=1 graph walk is greedy and can stop at a near-duplicate.
+        java.util.Random random = new java.util.Random(42);
+        float[] base = unitVector();
+        List<io.kembed.core.store.VectorPoint> points = new java.util.ArrayList<>();
+        List<float[]> vectors = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            float[] v = base.clone();
+            v[i % DIMS] += 0.1f + 0.2f * random.nextFloat();
+            v[(i * 7 + 3) % DIMS] -= 0.1f + 0.2f * random.nextFloat();
+            vectors.add(v);
+            points.add(point(EntityKey.contact("t1", "n-" + i), 0, 1, v));
+        }
+        store.upsert(points);
+        store.flush();
+
+        int misses = 0;
+        for (int i = 0; i < 400; i++) {
+            List<io.kembed.core.store.SearchHit> top = store.search("t1", vectors.get(i), 1);
+            if (!top.get(0).entity().id().equals("n-" + i)) {
+                misses++;
+
+            }
+        }
+        assertThat(misses).as("top-1 searches that missed the exact point").isZero();
+    }
 }

@@ -19,10 +19,22 @@ final class FakeFaults implements ServerInterceptor {
     static final Metadata.Key<String> API_KEY = Metadata.Key.of("api-key", Metadata.ASCII_STRING_MARSHALLER);
 
     private volatile String requiredApiKey;
+    private final java.util.List<String> apiKeysSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger tlsCalls = new java.util.concurrent.atomic.AtomicInteger();
     private final Deque<Object> planned = new ArrayDeque<>(); // Status (fail) or Duration (delay), in call order
 
     void requireApiKey(String key) {
         requiredApiKey = key;
+    }
+
+    /** The {@code api-key} header of every call so far, in order ({@code "null"} where there was none). */
+    java.util.List<String> apiKeysSeen() {
+        return java.util.List.copyOf(apiKeysSeen);
+    }
+
+    /** Calls that came over TLS. */
+    int tlsCalls() {
+        return tlsCalls.get();
     }
 
     synchronized void plan(int calls, Object fault) {
@@ -38,6 +50,10 @@ final class FakeFaults implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
+        apiKeysSeen.add(String.valueOf(headers.get(API_KEY))); // "null" for a call without the header
+        if (call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_SSL_SESSION) != null) {
+            tlsCalls.incrementAndGet();
+        }
         String key = requiredApiKey;
         if (key != null && !key.equals(headers.get(API_KEY))) {
             return refuse(call, Status.UNAUTHENTICATED.withDescription("Invalid api-key"));

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * {@code INVALID_ARGUMENT} for a vector of the wrong size.
  *
  * <p>Tests can make calls fail ({@link #failNextCalls}), slow ({@link #delayNextCalls}) or require an API key
- * ({@link #requireApiKey}). Other modules can use it through this module's {@code test-jar}; they need
+ * ({@link #requireApiKey}), serve TLS ({@link #onLoopbackTls}), and read the API keys the calls carried
+ * ({@link #apiKeysSeen}). Other modules can use it through this module's {@code test-jar}; they need
  * {@code io.grpc:grpc-inprocess} on their test classpath.
  */
 public final class FakeQdrantServer implements AutoCloseable {
@@ -65,6 +66,17 @@ public final class FakeQdrantServer implements AutoCloseable {
         FakeFaults faults = new FakeFaults();
         return start(NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 null, faults);
+    }
+
+    /**
+     * Starts a fake on a free port of 127.0.0.1 that speaks TLS only, with the PEM certificate chain and PKCS#8
+     * private key given (for example a self-signed certificate for {@code localhost} and {@code 127.0.0.1}). A
+     * client must trust the certificate; {@link #newChannel()} does not work on it.
+     */
+    public static FakeQdrantServer onLoopbackTls(java.io.File certificateChain, java.io.File privateKey) {
+        FakeFaults faults = new FakeFaults();
+        return start(NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .useTransportSecurity(certificateChain, privateKey), null, faults);
     }
 
     private static FakeQdrantServer start(io.grpc.ServerBuilder<?> builder, String name, FakeFaults faults) {
@@ -102,6 +114,19 @@ public final class FakeQdrantServer implements AutoCloseable {
     /** From now on, refuse calls without header {@code api-key: key} with {@code UNAUTHENTICATED}. */
     public void requireApiKey(String key) {
         faults.requireApiKey(key);
+    }
+
+    /**
+     * The {@code api-key} header of every call received so far, refused ones included, in order ({@code "null"}
+     * for a call without one): what a client really sent.
+     */
+    public java.util.List<String> apiKeysSeen() {
+        return faults.apiKeysSeen();
+    }
+
+    /** Calls received over TLS so far. */
+    public int tlsCalls() {
+        return faults.tlsCalls();
     }
 
     /** Fails the next {@code calls} calls, of any RPC, with {@code status}. */

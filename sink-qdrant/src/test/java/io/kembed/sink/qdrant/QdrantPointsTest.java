@@ -19,6 +19,14 @@ class QdrantPointsTest {
     private final VectorPoint point = new VectorPoint(entity, 2, 7, "bge", new float[] {0.6f, 0.8f}, "T", "S");
 
     @Test
+    void point_carriesItsModelRevision() {
+        VectorPoint revised = new VectorPoint(entity, 2, 7, "bge", new float[] {0.6f, 0.8f}, "T", "S", "rev-7");
+        assertThat(QdrantPoints.toPoint(revised).getPayloadMap().get("model_revision").getStringValue())
+                .isEqualTo("rev-7");
+        assertThat(QdrantPoints.toPoint(point).getPayloadMap().get("model_revision").getStringValue()).isEmpty();
+    }
+
+    @Test
     void point_isIdentifiedByItsUuidV5_andCarriesTheKembedPayload() {
         PointStruct s = QdrantPoints.toPoint(point);
 
