@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
@@ -117,8 +117,14 @@ public final class LuceneVectorStore implements VectorStore {
     private final SearcherManager searchers;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lifecycle
-    /** Set by every write, cleared before each refresh: whether the searcher may miss a write. */
-    private final AtomicBoolean unrefreshedWrites = new AtomicBoolean();
+    /** Writes completed so far: each write method adds one after its last {@link IndexWriter} call. */
+    private final AtomicLong completedWrites = new AtomicLong();
+    /**
+     * At least this many writes are visible to the current searcher: a refresh raises it to the count read before
+     * it started. Two counters, not a flag, so a thread whose read races with another thread's refresh still
+     * refreshes itself instead of reading the searcher the other refresh has not replaced yet.
+     */
+    private final AtomicLong visibleWrites = new AtomicLong();
 
     private LuceneVectorStore(String collection, int dims, Directory directory, IndexWriter writer,
             SearcherManager searchers) {
@@ -193,7 +199,6 @@ public final class LuceneVectorStore implements VectorStore {
             unit.add(unitVector(p.vector(), "point " + p.entity() + "#" + p.chunk()));
         }
         withOpenStore(() -> {
-            unrefreshedWrites.set(true);
             Set<EntityKey> entities = new LinkedHashSet<>();
             for (int i = 0; i < points.size(); i++) {
                 VectorPoint p = points.get(i);
@@ -203,7 +208,7 @@ public final class LuceneVectorStore implements VectorStore {
             for (EntityKey e : entities) {
                 writer.deleteDocuments(LuceneDocuments.markerTerm(e));
             }
-            return null;
+            return completedWrites.incrementAndGet();
         });
     }
 
@@ -219,9 +224,9 @@ public final class LuceneVectorStore implements VectorStore {
             throw new IllegalArgumentException("version must be >= 0, got " + version);
         }
         withOpenStore(() -> {
-            unrefreshedWrites.set(true);
             writer.updateDocument(LuceneDocuments.markerTerm(entity), LuceneDocuments.toMarker(entity, version));
-            return writer.deleteDocuments(LuceneDocuments.entityChunksFrom(entity, 0));
+            writer.deleteDocuments(LuceneDocuments.entityChunksFrom(entity, 0));
+            return completedWrites.incrementAndGet();
         });
     }
 
@@ -238,8 +243,9 @@ public final class LuceneVectorStore implements VectorStore {
             return Map.of();
         }
         return withOpenStore(() -> {
-            if (unrefreshedWrites.getAndSet(false)) {
-                searchers.maybeRefreshBlocking();
+            long completed = completedWrites.get();
+            if (visibleWrites.get() < completed) {
+                refreshCovering(completed);
             }
             return withSearcher(searcher -> {
                 List<BytesRef> terms = byId.keySet().stream().map(BytesRef::new).toList();
@@ -265,8 +271,8 @@ public final class LuceneVectorStore implements VectorStore {
             throw new IllegalArgumentException("fromChunk must be >= 0, got " + fromChunk);
         }
         withOpenStore(() -> {
-            unrefreshedWrites.set(true);
-            return writer.deleteDocuments(LuceneDocuments.entityChunksFrom(entity, fromChunk));
+            writer.deleteDocuments(LuceneDocuments.entityChunksFrom(entity, fromChunk));
+            return completedWrites.incrementAndGet();
         });
     }
 
@@ -331,13 +337,22 @@ public final class LuceneVectorStore implements VectorStore {
         return withSearcher(searcher -> (long) searcher.count(LuceneDocuments.otherModels(modelId)));
     }
 
+    /**
+     * Reopens the searcher (blocking while another thread reopens it, then reopening again) so that it sees at least
+     * the first {@code completed} writes, and records that.
+     */
+    private void refreshCovering(long completed) throws IOException {
+        searchers.maybeRefreshBlocking();
+        visibleWrites.accumulateAndGet(completed, Math::max);
+    }
+
     /** Commits (durable on disk) and refreshes the searcher (visible to {@link #search} and {@link #count}). */
     @Override
     public void flush() {
         withOpenStore(() -> {
+            long completed = completedWrites.get();
             writer.commit();
-            unrefreshedWrites.set(false); // cleared before the refresh: a write racing with it sets it again
-            searchers.maybeRefreshBlocking();
+            refreshCovering(completed);
             return null;
         });
     }

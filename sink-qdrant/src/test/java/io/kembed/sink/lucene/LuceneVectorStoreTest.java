@@ -44,6 +44,40 @@ class LuceneVectorStoreTest extends VectorStoreContract {
         assertThat(store.count("t1")).isEqualTo(1);
     }
 
+    /**
+     * The sink reads versions right after writing (its version-conditional writes depend on it) while other threads
+     * (the stale-vectors gauge, a test) read versions too. A reader that found the index changed used to clear a
+     * shared flag and then refresh, so a concurrent reader skipped its refresh and read the older searcher: its own
+     * write was missing. Run with a reader on another thread the whole time.
+     */
+    @Test
+    void storedVersions_seeTheCallersOwnWrites_whileAnotherThreadReadsVersions() throws Exception {
+        EntityKey mine = EntityKey.document("t1", "mine");
+        EntityKey theirs = EntityKey.document("t1", "theirs");
+        store.upsert(List.of(point(theirs, 0, 1, unitVector())));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread other = new Thread(() -> {
+            while (!done.get()) {
+                store.storedVersions(List.of(theirs));
+                store.upsert(List.of(point(theirs, 0, 1, unitVector()))); // keeps the index changing
+            }
+        });
+        other.start();
+        int missed = 0;
+        try {
+            for (long v = 1; v <= 2_000; v++) {
+                store.upsert(List.of(point(mine, 0, v, unitVector())));
+                if (!java.util.Map.of(mine, v).equals(store.storedVersions(List.of(mine)))) {
+                    missed++;
+                }
+            }
+        } finally {
+            done.set(true);
+            other.join();
+        }
+        assertThat(missed).as("reads that missed the caller's own write, of 2,000").isZero();
+    }
+
     @Test
     void close_commitsUnflushedWrites() {
         store.upsert(List.of(point(EntityKey.document("t1", "a"), 0, 1, unitVector())));
