@@ -175,6 +175,12 @@ class PartitionGrowthIT {
         List<SearchHit> all = pipeline.store().search(TENANT, encoder.embedQuery("works on"), (int) points + 10);
         assertThat(all).hasSize((int) points);
         Map<EntityKey, List<SearchHit>> byEntity = all.stream().collect(Collectors.groupingBy(SearchHit::entity));
+        Set<EntityKey> wrong = byEntity.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(h -> h.version() != latest.get(e.getKey())))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        if (!wrong.isEmpty()) {
+            System.out.println(history(wrong)); // what the topics carried for them, to tell where it went wrong
+        }
         assertThat(byEntity.keySet()).as("stored entities").isEqualTo(live);
         byEntity.forEach((entity, hits) -> {
             assertThat(hits).as("every chunk of %s is of its latest version", entity)
@@ -241,6 +247,53 @@ class PartitionGrowthIT {
                 pipeline.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             return c.endOffsets(added, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
         }
+    }
+
+    /** Every record of {@code entities} on the change topics and the vectors topic, in partition order. */
+    private String history(Set<EntityKey> entities) {
+        Set<String> keys = entities.stream().map(EntityKey::toKafkaKey).collect(Collectors.toSet());
+        StringBuilder out = new StringBuilder("PartitionGrowthIT: history of " + keys + "\n");
+        List<String> topics = new ArrayList<>(TopicNames.DEFAULT.changeTopics());
+        topics.add(TopicNames.DEFAULT.vectors(encoder.spec().id()));
+        io.kembed.core.event.ChangeEventCodec codec = new io.kembed.core.event.ChangeEventCodec();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                pipeline.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : topics) {
+                c.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (var r : c.poll(Duration.ofMillis(500))) {
+                    String k = r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                    if (!keys.contains(k)) {
+                        continue;
+                    }
+                    String what;
+                    try {
+                        if (r.topic().contains(".vectors.")) {
+                            var v = io.kembed.core.vector.EmbeddingRecordCodec.decode(r.value());
+                            what = v.op() + " v" + v.version() + " chunks=" + v.chunks().size() + " previous="
+                                    + v.previousChunkCount() + " embeddedAt=" + v.embeddedAt();
+                        } else {
+                            var d = codec.decode(k, r.value());
+                            what = d.event() == null ? "tombstone" : d.event().op() + " v" + d.event().version();
+                        }
+                    } catch (RuntimeException e) {
+                        what = "undecodable: " + e;
+                    }
+                    out.append(String.format("  %s-%d@%d ts=%d %s %s%n", r.topic(), r.partition(), r.offset(),
+                            r.timestamp(), k, what));
+                }
+            }
+        } catch (RuntimeException e) {
+            out.append("  (history incomplete: ").append(e).append(")\n");
+        }
+        return out.toString();
     }
 
     private static List<Integer> range(int n) {
