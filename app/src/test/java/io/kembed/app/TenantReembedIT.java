@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kembed.app.pipeline.LocalPipeline;
 import io.kembed.app.reembed.Reembed;
 import io.kembed.app.reembed.ReembedState;
+import io.kembed.app.reembed.ReembedStates;
 import io.kembed.app.reembed.ReembedWorkers;
 import io.kembed.core.event.ContactEvent;
 import io.kembed.core.event.EntityKey;
@@ -28,6 +29,7 @@ import io.kembed.sink.lucene.LuceneAliases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +174,27 @@ class TenantReembedIT {
         assertThat(stays.hits()).isNotEmpty().allSatisfy(h -> assertThat(h.hit().entity().tenantId()).isEqualTo(STAYS));
         assertThat(tenantReembed.currentModel().id()).isEqualTo(MODEL_B);
         assertThat(shared.currentModel().id()).isEqualTo(MODEL_A);
+
+        // A cleanup of every tenant's model A must wait while this tenant can still roll back to A's collection:
+        // a shared re-embed A -> B, cut over long ago, is refused and drops nothing.
+        ReembedStates stateTopic = new ReembedStates(Map.of("bootstrap.servers", fx.kafka.bootstrapServers()),
+                topics);
+        Instant longAgo = Instant.now().minus(Duration.ofDays(2));
+        stateTopic.write(new ReembedState(ALIAS, MODEL_A, MODEL_B, null, longAgo, ReembedState.Phase.CUT_OVER,
+                longAgo, null, storeA.collection()));
+        assertThatThrownBy(() -> shared.cleanup(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tenant " + MOVED).hasMessageContaining(storeA.collection());
+        assertThat(aliases.list()).containsEntry(ALIAS, storeA.collection());
+        assertThat(fx.admin.listTopics().names().get()).contains(topics.vectors(MODEL_A));
+        assertThat(storeA.count(STAYS)).isPositive();
+        try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Map.of(
+                "bootstrap.servers", fx.kafka.bootstrapServers()),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.reembeds(), 0,
+                    ALIAS.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)).get(); // no shared re-embed again
+        }
+        assertThat(shared.state()).isEmpty();
 
         // Rollback: back to the shared collection and model A.
         tenantReembed.rollback();

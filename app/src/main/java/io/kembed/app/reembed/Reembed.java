@@ -295,7 +295,9 @@ public final class Reembed implements AutoCloseable {
      * old vectors are in the shared collection, drops nothing and only records the phase.
      *
      * @param grace how long after the cutover the old model is kept for a rollback
-     * @throws IllegalStateException if not cut over, within the grace period, or an old group still has members
+     * @throws IllegalStateException if not cut over, within the grace period, an old group still has members, or
+     *     (for every tenant) a tenant's re-embed still needs the old collection or the old model's vectors topic
+     *     ({@link ReembedState#dependsOnOldModelOf})
      */
     public ReembedState cleanup(Duration grace) {
         ReembedState s = requirePhase(ReembedState.Phase.CUT_OVER);
@@ -311,6 +313,17 @@ public final class Reembed implements AutoCloseable {
             ReembedState next = s.withPhase(ReembedState.Phase.CLEANED_UP, clock.instant());
             states.write(next);
             return next;
+        }
+        if (tenant == null) {
+            List<String> dependents = states.readAll().values().stream().filter(o -> o.dependsOnOldModelOf(s))
+                    .map(o -> "tenant " + o.tenant() + " (" + o.fromModel() + " -> " + o.toModel() + ", "
+                            + o.phase() + ")")
+                    .sorted().toList();
+            if (!dependents.isEmpty()) {
+                throw new IllegalStateException("the re-embeds of " + String.join(", ", dependents) + " still use "
+                        + s.fromCollection() + " or the " + s.fromModel() + " vectors topic, which this cleanup "
+                        + "drops: cut them over and clean them up first (kembed reembed cutover|cleanup --tenant T)");
+            }
         }
         List<String> oldGroups = List.of(embedGroupOf(s.fromModel()), sinkGroupOf(s.fromModel()));
         try {

@@ -73,6 +73,23 @@ public record ReembedState(String alias, String fromModel, String toModel, Strin
         return tenant == null || fromCollection().equals(CollectionNames.of(scopeAlias(), fromModel));
     }
 
+    /**
+     * Whether this re-embed still needs what a cleanup of {@code shared}'s old model would drop: its old collection
+     * (the shared one, which a tenant not yet cleaned up can still roll back to, or is rolled back to) or that
+     * model's vectors topic (which a tenant's workers of that model read and write).
+     *
+     * @param shared a re-embed of every tenant of the same alias
+     */
+    public boolean dependsOnOldModelOf(ReembedState shared) {
+        if (tenant == null || !alias.equals(shared.alias)) {
+            return false;
+        }
+        boolean mayUseItsOldSide = phase != Phase.CLEANED_UP;
+        boolean usesItsNewSide = phase != Phase.ROLLED_BACK;
+        return mayUseItsOldSide && (fromCollection().equals(shared.fromCollection())
+                || fromModel.equals(shared.fromModel)) || usesItsNewSide && toModel.equals(shared.fromModel);
+    }
+
     /** The same re-embed in {@code next} phase, changed at {@code at}. */
     public ReembedState withPhase(Phase next, Instant at) {
         return new ReembedState(alias, fromModel, toModel, tenant, startedAt, next, at, startOffsets,

@@ -39,22 +39,31 @@ public final class ReembedStates {
     /**
      * The latest state of {@code alias}'s re-embed.
      *
+     * @param alias a scope alias ({@link ReembedState#scopeAlias()}): the shared alias or a tenant's alias
      * @return empty if none was ever started
      * @throws IllegalStateException if the topic cannot be read within 30 s
      */
     public Optional<ReembedState> read(String alias) {
+        return Optional.ofNullable(readAll().get(alias));
+    }
+
+    /**
+     * The latest state of every re-embed on the cluster (shared and per tenant), by scope alias.
+     *
+     * @throws IllegalStateException if the topic cannot be read within 30 s
+     */
+    public Map<String, ReembedState> readAll() {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         TopicPartition tp = new TopicPartition(topic, 0);
-        byte[] key = alias.getBytes(StandardCharsets.UTF_8);
-        ReembedState last = null;
+        Map<String, ReembedState> latest = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             if (consumer.partitionsFor(topic, Duration.ofSeconds(30)).isEmpty()) {
-                return Optional.empty(); // no re-embed was ever started on this cluster
+                return Map.of(); // no re-embed was ever started on this cluster
             }
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -65,13 +74,18 @@ public final class ReembedStates {
                     throw new IllegalStateException("cannot read " + topic + " to its end within 30 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.offset() < end && java.util.Arrays.equals(r.key(), key)) {
-                        last = r.value() == null ? null : ReembedState.fromJson(r.value());
+                    if (r.offset() < end && r.key() != null) {
+                        String key = new String(r.key(), StandardCharsets.UTF_8);
+                        if (r.value() == null) {
+                            latest.remove(key);
+                        } else {
+                            latest.put(key, ReembedState.fromJson(r.value()));
+                        }
                     }
                 }
             }
         }
-        return Optional.ofNullable(last);
+        return latest;
     }
 
     /**
