@@ -41,13 +41,22 @@ public final class KembedCli {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line: user errors print a one-line message, not a stack trace. */
+    /**
+     * The configured command line: user errors (exit 2) and an unanswered query embedding or store call (exit 1)
+     * print a one-line message, not a stack trace.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new KembedCli());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.util.NoSuchElementException) {
                 cmd.getErr().println(cmd.getColorScheme().errorText("kembed: " + ex.getMessage()));
                 return 2;
+            }
+            if (ex instanceof io.kembed.search.QueryEmbeddingException
+                    || ex instanceof io.kembed.core.store.VectorStoreException) {
+                // A part of the deployment did not answer (no query-embedding worker, store down): say which, once.
+                cmd.getErr().println(cmd.getColorScheme().errorText("kembed: " + ex.getMessage()));
+                return 1;
             }
             throw ex;
         });

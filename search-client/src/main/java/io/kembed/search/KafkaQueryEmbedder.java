@@ -54,7 +54,8 @@ public final class KafkaQueryEmbedder implements QueryEmbedder, AutoCloseable {
         try {
             e = client.embedBlocking(query, timeout);
         } catch (QueryEmbedTimeoutException t) {
-            throw new QueryEmbeddingException("no query embedding within " + timeout.toMillis() + " ms", true, t);
+            throw new QueryEmbeddingException("query embedding timed out after " + timeout.toMillis()
+                    + " ms: no embed worker answered on the query lane", true, t);
         } catch (RuntimeException failure) {
             throw new QueryEmbeddingException("query embedding failed: " + failure.getMessage(), false, failure);
         }

@@ -11,9 +11,16 @@ import io.kembed.core.store.SearchHit;
 import io.kembed.core.store.VectorStore;
 import io.kembed.embed.BiEncoder;
 import io.kembed.embed.BiEncoderOptions;
+import io.kembed.embed.query.QueryEmbedClient;
+import io.kembed.embed.query.QueryEmbedTopics;
+import io.kembed.rerank.requestreply.RerankClient;
+import io.kembed.rerank.requestreply.RerankTopics;
 import io.kembed.search.AliasSearch;
-import io.kembed.search.CandidateReranker;
 import io.kembed.search.BiEncoderQueryEmbedder;
+import io.kembed.search.CandidateReranker;
+import io.kembed.search.KafkaCandidateReranker;
+import io.kembed.search.KafkaQueryEmbedder;
+import io.kembed.search.QueryEmbedder;
 import io.kembed.search.RerankStatus;
 import io.kembed.search.SearchClient;
 import io.kembed.search.SearchOptions;
@@ -79,6 +86,20 @@ public final class SearchCommand implements Callable<Integer> {
     @Mixin
     SearchClientOptions searchOptions;
 
+    @Option(names = "--via-kafka",
+            description = "Embed the query on the embed workers' query lane and rerank on the rerank workers, over "
+                    + "Kafka request/reply (needs --bootstrap-servers), instead of loading the models in this "
+                    + "process. The rerank workers' model reranks; the rerank model options are not used.")
+    boolean viaKafka;
+
+    @Option(names = "--client-id", paramLabel = "ID",
+            description = "With --via-kafka: names this client's reply topics, [a-zA-Z0-9._-] (default: "
+                    + "kembed-search-<host name>; one per host, so repeated runs reuse them).")
+    String clientId;
+
+    @Mixin
+    KafkaOptions kafka;
+
     @Override
     public Integer call() throws IOException {
         if ((query == null) == (queries == null)) {
@@ -90,9 +111,14 @@ public final class SearchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         SearchOptions options = searchOptions.searchOptions();
         modelOptions.spec(); // an unknown model is refused before anything is opened
+        String bootstrap = viaKafka ? kafka.requireBootstrapServers() : null;
+        String replyClientId = viaKafka ? (clientId != null ? clientId : defaultClientId()) : null;
         List<AutoCloseable> opened = new ArrayList<>();
         try (SearchCache cache = searchOptions.openCache();
-                CandidateReranker reranker = searchOptions.openReranker();
+                CandidateReranker reranker = !viaKafka ? searchOptions.openReranker() : !options.rerank() ? null
+                        : new KafkaCandidateReranker(RerankClient.create(bootstrap, new RerankTopics(
+                                kafka.topicPrefix), replyClientId, kafka.clientProperties()), "kafka:"
+                                + new RerankTopics(kafka.topicPrefix).requests(), true);
                 CollectionAliases aliases = storeOptions.aliases()) {
             // Through the alias unless --collection names a collection: each search then runs on the collection
             // the alias names at that moment, with its model (AliasSearch).
@@ -102,12 +128,25 @@ public final class SearchCommand implements Callable<Integer> {
                 ModelSpec spec = viaAlias ? CollectionNames.modelOf(collection).orElseThrow(() ->
                         new IllegalStateException("alias " + alias + " points at " + collection
                                 + ", not at <alias>__<registry model>")) : modelOptions.spec();
-                BiEncoder encoder = spec.id().equals(modelOptions.spec().id()) ? modelOptions.load()
-                        : BiEncoder.load(spec, BiEncoderOptions.forWorker(spec));
-                opened.add(encoder);
+                QueryEmbedder embedder;
+                if (viaKafka) {
+                    // Requests name the model, so a worker of another model refuses instead of answering with a
+                    // vector of the wrong space.
+                    embedder = new KafkaQueryEmbedder(QueryEmbedClient.create(bootstrap, new QueryEmbedTopics(
+                            kafka.topicPrefix), replyClientId + "." + spec.id(), spec.id(), kafka.clientProperties()),
+                            spec.id(), spec.dims(), true);
+                } else {
+                    BiEncoder encoder = spec.id().equals(modelOptions.spec().id()) ? modelOptions.load()
+                            : BiEncoder.load(spec, BiEncoderOptions.forWorker(spec));
+                    opened.add(encoder);
+                    embedder = new BiEncoderQueryEmbedder(encoder);
+                }
+                if (embedder instanceof AutoCloseable closeable) {
+                    opened.add(closeable); // the request/reply clients
+                }
                 VectorStore store = storeOptions.open(collection, spec.dims());
                 opened.add(store);
-                return SearchClient.builder(store, new BiEncoderQueryEmbedder(encoder)).reranker(reranker)
+                return SearchClient.builder(store, embedder).reranker(reranker)
                         .cache(cache).options(options).build();
             };
             AliasSearch aliasSearch = viaAlias ? new AliasSearch(aliases, alias, clientFor) : null;
@@ -118,9 +157,9 @@ public final class SearchCommand implements Callable<Integer> {
                     ? client.search(tenant, text, n) : aliasSearch.search(tenant, text, n);
             if (query != null) {
                 SearchResult r = search.apply(query, k);
-                out.printf(Locale.ROOT, "%d hits for \"%s\" in tenant %s (%s%s, %s, %.0f ms)%n", r.hits().size(),
-                        query, tenant, viaAlias ? "alias " + alias + " -> " : "", r.collection(), r.modelId(),
-                        r.elapsedMillis());
+                out.printf(Locale.ROOT, "%d hits for \"%s\" in tenant %s (%s%s, %s%s, %.0f ms)%n",
+                        r.hits().size(), query, tenant, viaAlias ? "alias " + alias + " -> " : "", r.collection(),
+                        r.modelId(), viaKafka ? ", embedded and reranked over Kafka" : "", r.elapsedMillis());
                 out.printf("rerank: %s%n", r.rerankLabel());
                 print(out, r, 140);
                 return 0;
@@ -142,6 +181,18 @@ public final class SearchCommand implements Callable<Integer> {
         } finally {
             closeInReverse(opened);
         }
+    }
+
+    /** {@code kembed-search-<host name>}, cut to the characters and length a reply topic name allows. */
+    static String defaultClientId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        String id = "kembed-search-" + host.replaceAll("[^a-zA-Z0-9._-]", "_");
+        return id.length() > 60 ? id.substring(0, 60) : id;
     }
 
     private static void closeInReverse(List<AutoCloseable> resources) {
