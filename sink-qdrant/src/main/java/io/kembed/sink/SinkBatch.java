@@ -8,6 +8,8 @@ import io.kembed.core.vector.ChunkVector;
 import io.kembed.core.vector.EmbeddingRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +30,31 @@ import java.util.TreeSet;
  * record of the same version is written again (redelivery is idempotent). Deletes go through
  * {@link VectorStore#tombstone} so the store remembers their version and an older upsert cannot resurrect the
  * entity.
+ *
+ * <p><b>Left-over chunks.</b> A record's {@code previousChunkCount} describes the store as the record before it
+ * left it. When a poll holds several versions of an entity only the highest is written, so the records it
+ * supersedes never are: the highest one's count then describes a state the store never reached (for example v4
+ * short after v3 long, then v6 short: v6 says 1 chunk before it, but the store still holds v3's 6). The batch
+ * therefore deletes past the written record's chunks using the most chunks any upsert of the poll says the entity
+ * had, and whenever any of them did not know ({@code 0}) and the store holds the entity.
  */
 final class SinkBatch {
 
     private final Map<EntityKey, EmbeddingRecord> latest = new LinkedHashMap<>();
+    /** Per entity, the most chunks any upsert of this poll says the entity had before it. */
+    private final Map<EntityKey, Integer> mostPreviousChunks = new HashMap<>();
+    /** Entities with an upsert in this poll whose embed task did not know the previous chunk count. */
+    private final Set<EntityKey> previousChunksUnknown = new HashSet<>();
     private int supersededInPoll;
 
     /** Keeps {@code record} unless the batch holds a higher version of its entity. */
     void add(EmbeddingRecord record) {
+        if (record.op() == Op.UPSERT) {
+            mostPreviousChunks.merge(record.key(), record.previousChunkCount(), Math::max);
+            if (record.previousChunkCount() == 0) {
+                previousChunksUnknown.add(record.key());
+            }
+        }
         EmbeddingRecord held = latest.get(record.key());
         if (held != null && held.version() > record.version()) {
             supersededInPoll++;
@@ -95,7 +114,8 @@ final class SinkBatch {
                 points.add(new VectorPoint(r.key(), c.index(), r.version(), r.modelId(), c.vector(), r.title(),
                         c.snippet(), r.modelRevision()));
             }
-            int from = leftoverChunksFrom(r, storedVersion != null);
+            int from = leftoverChunksFrom(r.chunks().size(), mostPreviousChunks.getOrDefault(r.key(), 0),
+                    previousChunksUnknown.contains(r.key()), storedVersion != null);
             if (from >= 0) {
                 leftoverChunks.put(r.key(), from);
             }
@@ -110,15 +130,20 @@ final class SinkBatch {
 
     /**
      * The first chunk index of an upsert's entity to delete after writing it, or -1. The embed worker says how many
-     * chunks the entity had ({@code previousChunkCount}); 0 means it did not know, for example for a key that moved
-     * to a new partition whose task has no state for it. Then, if the store holds the entity, chunks past this
-     * record's are removed in case an earlier version had more.
+     * chunks the entity had before each record ({@code previousChunkCount}); 0 means it did not know, for example
+     * for a key that moved to a new partition whose task has no state for it. Then, if the store holds the entity,
+     * chunks past this record's are removed in case an earlier version had more.
+     *
+     * @param chunks chunks of the upsert written
+     * @param mostPrevious the most chunks any upsert of the poll for this entity says it had before it
+     * @param previousUnknown whether any upsert of the poll for this entity did not know
+     * @param stored whether the store holds the entity (a chunk or a delete marker)
      */
-    static int leftoverChunksFrom(EmbeddingRecord upsert, boolean stored) {
-        if (upsert.staleChunksFrom() >= 0) {
-            return upsert.staleChunksFrom();
+    static int leftoverChunksFrom(int chunks, int mostPrevious, boolean previousUnknown, boolean stored) {
+        if (mostPrevious > chunks) {
+            return chunks;
         }
-        return upsert.previousChunkCount() == 0 && stored ? upsert.chunks().size() : -1;
+        return previousUnknown && stored ? chunks : -1;
     }
 
     /**

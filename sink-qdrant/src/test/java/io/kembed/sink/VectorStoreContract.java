@@ -591,6 +591,38 @@ public abstract class VectorStoreContract {
                 .satisfies(h -> assertThat(h.version()).isEqualTo(2));
     }
 
+    /**
+     * The poll that broke PartitionGrowthIT once in CI: the store holds v3 (long, 6 chunks); one poll brings v4
+     * (short, "6 chunks before me") and v6 (short, "1 chunk before me": v5 was superseded in the embed worker's
+     * buffer, so v6's count is v4's). Only v6 is written; v4's claim must still remove v3's chunks 1 to 5.
+     */
+    @Test
+    void sink_pollWithSeveralVersions_removesTheChunksASupersededRecordWouldHave() {
+        EntityKey e = EntityKey.document("t1", "d0");
+        apply(EmbeddingRecord.upsert(e, 3, MODEL, DIMS, null, "v3", chunks(6), 1));
+        SinkBatch.Applied applied = apply(EmbeddingRecord.upsert(e, 4, MODEL, DIMS, null, "v4", chunks(1), 6),
+                EmbeddingRecord.upsert(e, 6, MODEL, DIMS, null, "v6", chunks(1), 1));
+        store.flush();
+
+        assertThat(applied).isEqualTo(new SinkBatch.Applied(1, 0));
+        assertThat(store.search("t1", unitVector(), 10)).singleElement()
+                .satisfies(h -> assertThat(h.version()).isEqualTo(6));
+    }
+
+    /** The same when the newer record arrives first in the poll (its key moved partitions) and knows nothing. */
+    @Test
+    void sink_pollWithAnOlderRecordAfterANewerUnknowingOne_removesLeftOverChunks() {
+        EntityKey e = EntityKey.document("t1", "moved");
+        apply(EmbeddingRecord.upsert(e, 3, MODEL, DIMS, null, "v3", chunks(4), 0));
+        SinkBatch.Applied applied = apply(EmbeddingRecord.upsert(e, 5, MODEL, DIMS, null, "v5", chunks(2), 0),
+                EmbeddingRecord.upsert(e, 4, MODEL, DIMS, null, "v4", chunks(1), 4));
+        store.flush();
+
+        assertThat(applied).isEqualTo(new SinkBatch.Applied(2, 1));
+        assertThat(store.search("t1", unitVector(), 10)).hasSize(2)
+                .allSatisfy(h -> assertThat(h.version()).isEqualTo(5));
+    }
+
     private SinkBatch.Applied apply(EmbeddingRecord... records) {
         SinkBatch batch = new SinkBatch();
         for (EmbeddingRecord r : records) {
