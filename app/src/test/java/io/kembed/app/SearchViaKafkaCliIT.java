@@ -128,7 +128,8 @@ class SearchViaKafkaCliIT {
 
             Run plain = run(search(PREFIX, "--no-rerank"));
             assertThat(plain.exit()).as(plain.out() + plain.err()).isZero();
-            assertThat(plain.out()).contains("rerank: SKIPPED");
+            assertThat(plain.out()).contains("rerank: SKIPPED").contains(", embedded over Kafka")
+                    .doesNotContain("reranked over Kafka");
             assertThat(rerankMetrics.get(RerankWorker.LATENCY).timer().count()).as("no rerank request").isEqualTo(1);
         }
     }

@@ -159,7 +159,8 @@ public final class SearchCommand implements Callable<Integer> {
                 SearchResult r = search.apply(query, k);
                 out.printf(Locale.ROOT, "%d hits for \"%s\" in tenant %s (%s%s, %s%s, %.0f ms)%n",
                         r.hits().size(), query, tenant, viaAlias ? "alias " + alias + " -> " : "", r.collection(),
-                        r.modelId(), viaKafka ? ", embedded and reranked over Kafka" : "", r.elapsedMillis());
+                        r.modelId(), !viaKafka ? "" : options.rerank() ? ", embedded and reranked over Kafka"
+                                : ", embedded over Kafka", r.elapsedMillis());
                 out.printf("rerank: %s%n", r.rerankLabel());
                 print(out, r, 140);
                 return 0;

@@ -41,25 +41,42 @@ public final class ReembedStates {
      *
      * @param alias a scope alias ({@link ReembedState#scopeAlias()}): the shared alias or a tenant's alias
      * @return empty if none was ever started
-     * @throws IllegalStateException if the topic cannot be read within 30 s
+     * @throws IllegalStateException if the topic cannot be read within 30 s, or {@code alias}'s record is not a
+     *     re-embed state
      */
     public Optional<ReembedState> read(String alias) {
-        return Optional.ofNullable(readAll().get(alias));
+        return Optional.ofNullable(readLatestValues().get(alias)).map(v -> decode(alias, v));
     }
 
     /**
      * The latest state of every re-embed on the cluster (shared and per tenant), by scope alias.
      *
-     * @throws IllegalStateException if the topic cannot be read within 30 s
+     * @throws IllegalStateException if the topic cannot be read within 30 s, or a record is not a re-embed state
      */
     public Map<String, ReembedState> readAll() {
+        Map<String, ReembedState> out = new HashMap<>();
+        readLatestValues().forEach((alias, value) -> out.put(alias, decode(alias, value)));
+        return out;
+    }
+
+    private static ReembedState decode(String alias, byte[] value) {
+        try {
+            return ReembedState.fromJson(value);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the re-embed state of '" + alias + "' cannot be read: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The latest value of every key of the topic, undecoded: one scope's bad record breaks only its own reads. */
+    private Map<String, byte[]> readLatestValues() {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         TopicPartition tp = new TopicPartition(topic, 0);
-        Map<String, ReembedState> latest = new HashMap<>();
+        Map<String, byte[]> latest = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             if (consumer.partitionsFor(topic, Duration.ofSeconds(30)).isEmpty()) {
@@ -79,7 +96,7 @@ public final class ReembedStates {
                         if (r.value() == null) {
                             latest.remove(key);
                         } else {
-                            latest.put(key, ReembedState.fromJson(r.value()));
+                            latest.put(key, r.value());
                         }
                     }
                 }
