@@ -11,19 +11,16 @@ import io.kembed.app.reembed.SourceScan;
 import io.kembed.app.reembed.StaleVectors;
 import io.kembed.core.event.ContactEvent;
 import io.kembed.core.event.EntityKey;
-import io.kembed.core.kafka.TopicAdmin;
 import io.kembed.core.kafka.TopicNames;
 import io.kembed.core.store.CollectionNames;
 import io.kembed.core.store.VectorStore;
 import io.kembed.producer.ChangePublisher;
-import io.kembed.producer.PublisherConfig;
 import io.kembed.search.AliasSearch;
 import io.kembed.search.BiEncoderQueryEmbedder;
 import io.kembed.search.SearchClient;
 import io.kembed.search.SearchOptions;
 import io.kembed.search.SearchResult;
 import io.kembed.search.cache.CaffeineSearchCache;
-import io.kembed.search.cache.SearchCacheConfig;
 import io.kembed.sink.VectorStores;
 import io.kembed.sink.lucene.LuceneAliases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -88,20 +85,17 @@ class ReembedIT {
     @Test
     void modelSwitch_onALivePipeline_startStatusCutoverRollback_withoutAFailedSearch_andAnExactFinalState()
             throws Exception {
-        TopicNames topics = new TopicNames("reembed");
-        TopicAdmin.ensureTopics(fx.admin, topics, new TopicAdmin.Layout(4, (short) 1), List.of(MODEL_A));
-        Path lucene = fx.work.resolve("lucene");
-        LuceneAliases aliases = LuceneAliases.open(lucene);
-        VectorStore storeA = fx.owned(VectorStores.lucene(lucene, CollectionNames.of(ALIAS, MODEL_A), 384));
-        aliases.swap(ALIAS, storeA.collection());
-        CaffeineSearchCache cache = fx.owned(new CaffeineSearchCache(SearchCacheConfig.defaults()));
-        Reembed reembed = fx.owned(new Reembed(fx.kafka.bootstrapServers(), topics, Map.of(), ALIAS, aliases));
-        ReembedWorkers workersA = fx.owned(ReembedWorkers.forModel(reembed, fx.encoderA, storeA, fx.work.resolve("state-a"),
-                new SimpleMeterRegistry(), cache::bumpGenerations));
+        TwoModelCluster.SharedModelA modelA = fx.startModelA("reembed", 4, ALIAS);
+        TopicNames topics = modelA.topics();
+        Path lucene = modelA.lucene();
+        LuceneAliases aliases = modelA.aliases();
+        VectorStore storeA = modelA.storeA();
+        CaffeineSearchCache cache = modelA.cache();
+        Reembed reembed = modelA.reembed();
+        ReembedWorkers workersA = modelA.workersA();
 
         // Model A's corpus.
-        ChangePublisher publisher = fx.owned(new ChangePublisher(new PublisherConfig(fx.kafka.bootstrapServers(), topics,
-                Map.of())));
+        ChangePublisher publisher = modelA.publisher();
         Map<Integer, Long> versions = new ConcurrentHashMap<>();
         for (int i = 0; i < ENTITIES; i++) {
             publisher.publish(contact(i, 1));

@@ -10,20 +10,17 @@ import io.kembed.app.reembed.ReembedStates;
 import io.kembed.app.reembed.ReembedWorkers;
 import io.kembed.core.event.ContactEvent;
 import io.kembed.core.event.EntityKey;
-import io.kembed.core.kafka.TopicAdmin;
 import io.kembed.core.kafka.TopicNames;
 import io.kembed.core.store.CollectionNames;
 import io.kembed.core.store.VectorStore;
 import io.kembed.embed.EmbedMetrics;
 import io.kembed.producer.ChangePublisher;
-import io.kembed.producer.PublisherConfig;
 import io.kembed.search.AliasSearch;
 import io.kembed.search.BiEncoderQueryEmbedder;
 import io.kembed.search.SearchClient;
 import io.kembed.search.SearchOptions;
 import io.kembed.search.SearchResult;
 import io.kembed.search.cache.CaffeineSearchCache;
-import io.kembed.search.cache.SearchCacheConfig;
 import io.kembed.sink.VectorStores;
 import io.kembed.sink.lucene.LuceneAliases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -73,19 +70,15 @@ class TenantReembedIT {
 
     @Test
     void oneTenantMovesToAnotherModel_theOthersStay_cutoverAndRollbackMoveOnlyItsSearches() throws Exception {
-        TopicNames topics = new TopicNames("tenant-reembed");
-        TopicAdmin.ensureTopics(fx.admin, topics, new TopicAdmin.Layout(2, (short) 1), List.of(MODEL_A));
-        Path lucene = fx.work.resolve("lucene");
-        LuceneAliases aliases = LuceneAliases.open(lucene);
-        VectorStore storeA = fx.owned(VectorStores.lucene(lucene, CollectionNames.of(ALIAS, MODEL_A), 384));
-        aliases.swap(ALIAS, storeA.collection());
-        CaffeineSearchCache cache = fx.owned(new CaffeineSearchCache(SearchCacheConfig.defaults()));
-        Reembed shared = fx.owned(new Reembed(fx.kafka.bootstrapServers(), topics, Map.of(), ALIAS, aliases));
-        ReembedWorkers workersA = fx.owned(ReembedWorkers.forModel(shared, fx.encoderA, storeA, fx.work.resolve("state-a"),
-                new SimpleMeterRegistry(), cache::bumpGenerations));
-
-        ChangePublisher publisher = fx.owned(new ChangePublisher(new PublisherConfig(fx.kafka.bootstrapServers(), topics,
-                Map.of())));
+        TwoModelCluster.SharedModelA modelA = fx.startModelA("tenant-reembed", 2, ALIAS);
+        TopicNames topics = modelA.topics();
+        Path lucene = modelA.lucene();
+        LuceneAliases aliases = modelA.aliases();
+        VectorStore storeA = modelA.storeA();
+        CaffeineSearchCache cache = modelA.cache();
+        Reembed shared = modelA.reembed();
+        ReembedWorkers workersA = modelA.workersA();
+        ChangePublisher publisher = modelA.publisher();
         Map<String, Map<Integer, Long>> versions = Map.of(MOVED, new HashMap<>(), STAYS, new HashMap<>());
         for (String tenant : List.of(MOVED, STAYS)) {
             for (int i = 0; i < PER_TENANT; i++) {

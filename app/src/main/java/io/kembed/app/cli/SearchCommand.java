@@ -113,12 +113,12 @@ public final class SearchCommand implements Callable<Integer> {
         modelOptions.spec(); // an unknown model is refused before anything is opened
         String bootstrap = viaKafka ? kafka.requireBootstrapServers() : null;
         String replyClientId = viaKafka ? (clientId != null ? clientId : defaultClientId()) : null;
+        RerankTopics rerankTopics = new RerankTopics(kafka.topicPrefix);
         List<AutoCloseable> opened = new ArrayList<>();
         try (SearchCache cache = searchOptions.openCache();
                 CandidateReranker reranker = !viaKafka ? searchOptions.openReranker() : !options.rerank() ? null
-                        : new KafkaCandidateReranker(RerankClient.create(bootstrap, new RerankTopics(
-                                kafka.topicPrefix), replyClientId, kafka.clientProperties()), "kafka:"
-                                + new RerankTopics(kafka.topicPrefix).requests(), true);
+                        : new KafkaCandidateReranker(RerankClient.create(bootstrap, rerankTopics, replyClientId,
+                                kafka.clientProperties()), "kafka:" + rerankTopics.requests(), true);
                 CollectionAliases aliases = storeOptions.aliases()) {
             // Through the alias unless --collection names a collection: each search then runs on the collection
             // the alias names at that moment, with its model (AliasSearch).

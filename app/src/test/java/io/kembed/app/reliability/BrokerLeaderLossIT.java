@@ -21,7 +21,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,12 +57,7 @@ class BrokerLeaderLossIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {pipeline, encoder, admin, kafka}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        Utils.delete(work.toFile());
+        Fixtures.closeAll(work, pipeline, encoder, admin, kafka);
     }
 
     @Test

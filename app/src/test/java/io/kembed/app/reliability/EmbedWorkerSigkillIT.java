@@ -29,7 +29,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,12 +86,7 @@ class EmbedWorkerSigkillIT {
         if (child != null) {
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        for (AutoCloseable c : new AutoCloseable[] {publisher, sink, store, admin, kafka}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        Utils.delete(work.toFile());
+        Fixtures.closeAll(work, publisher, sink, store, admin, kafka);
     }
 
     @Test

@@ -26,6 +26,21 @@ final class Fixtures {
         return BiEncoder.load(MODEL, BiEncoderOptions.forWorker(MODEL).withCacheDir(modelCache()));
     }
 
+    /**
+     * Closes what a scenario opened, in the order given (most dependent first), skipping what was never opened, then
+     * deletes its work directory.
+     */
+    static void closeAll(Path work, AutoCloseable... opened) throws Exception {
+        for (AutoCloseable c : opened) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (work != null) {
+            org.apache.kafka.common.utils.Utils.delete(work.toFile());
+        }
+    }
+
     /** A scenario's body; may throw anything. */
     interface Body {
         void run(ReliabilityReport report) throws Exception;

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,12 +75,7 @@ class RebalanceStormIT {
     void stop() throws Exception {
         sinks.forEach(SinkWorker::close);
         workers.forEach(EmbedWorker::close);
-        for (AutoCloseable c : new AutoCloseable[] {publisher, store, encoder, admin, kafka}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        Utils.delete(work.toFile());
+        Fixtures.closeAll(work, publisher, store, encoder, admin, kafka);
     }
 
     @Test

@@ -78,11 +78,7 @@ class RedisOutageIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {app, uncached, pipeline, sinkCache, appCache, encoder}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Fixtures.closeAll(null, app, uncached, pipeline, sinkCache, appCache, encoder);
         if (redis != null) {
             redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }

@@ -35,7 +35,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,12 +80,7 @@ class VectorStoreOutageIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {publisher, sink, worker, store, encoder, admin, kafka}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        Utils.delete(work.toFile());
+        Fixtures.closeAll(work, publisher, sink, worker, store, encoder, admin, kafka);
     }
 
     @Test
